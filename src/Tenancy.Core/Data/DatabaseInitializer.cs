@@ -1,0 +1,70 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Tenancy.Core.Data.Seeding;
+
+namespace Tenancy.Core.Data;
+
+/// <summary>Start-up work on the database: apply migrations, seed demo data into an empty database.</summary>
+public sealed partial class DatabaseInitializer(
+    IDbContextFactory<TenancyDbContext> contextFactory,
+    IOptions<DatabaseOptions> options,
+    DemoDataSeeder seeder,
+    ILogger<DatabaseInitializer> logger)
+{
+    public async Task InitializeAsync(CancellationToken cancellationToken = default)
+    {
+        await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
+        if (options.Value.MigrateOnStartup)
+        {
+            await db.Database.MigrateAsync(cancellationToken);
+            LogMigrated(db.Provider);
+        }
+
+        if (db.Provider == DatabaseProvider.Sqlite)
+        {
+            // Readers never wait for the writer; the setting is kept in the database file.
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
+        }
+
+        var demoTenants = options.Value.DemoTenants;
+        if (demoTenants > 0 && !await db.Tenants.AnyAsync(cancellationToken))
+        {
+            LogSeeding(demoTenants);
+            var report = await seeder.SeedAsync(demoTenants, cancellationToken);
+            LogSeeded(report.Tenants, report.Elapsed.TotalSeconds, report.TenantsPerSecond);
+        }
+    }
+
+    /// <summary>True when the database answers and has every migration applied.</summary>
+    public async Task<bool> IsReadyAsync(CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
+            if (!await db.Database.CanConnectAsync(cancellationToken))
+            {
+                return false;
+            }
+
+            return !(await db.Database.GetPendingMigrationsAsync(cancellationToken)).Any();
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogNotReady(ex);
+            return false;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Database migrated ({Provider})")]
+    private partial void LogMigrated(DatabaseProvider provider);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Empty database: seeding {Tenants} demo tenants (Database:DemoTenants)")]
+    private partial void LogSeeding(int tenants);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Seeded {Tenants} tenants in {Seconds:F1} s ({Rate:N0} tenants/s)")]
+    private partial void LogSeeded(long tenants, double seconds, double rate);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Readiness check failed")]
+    private partial void LogNotReady(Exception exception);
+}

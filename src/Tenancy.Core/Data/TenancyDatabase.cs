@@ -1,0 +1,63 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+
+namespace Tenancy.Core.Data;
+
+/// <summary>How a <see cref="TenancyDbContext"/> is configured for each provider, in one place for the app, tests and benchmarks.</summary>
+public static class TenancyDatabase
+{
+    public static void ConfigurePostgres(DbContextOptionsBuilder options, string connectionString) =>
+        Common(options.UseNpgsql(connectionString, npgsql => npgsql.MigrationsHistoryTable("__ef_migrations_history")));
+
+    public static void ConfigureSqlite(DbContextOptionsBuilder options, string connectionString) =>
+        Common(options.UseSqlite(connectionString, sqlite => sqlite.MigrationsHistoryTable("__ef_migrations_history")));
+
+    /// <summary>
+    /// Makes a relative SQLite <c>Data Source</c> relative to <paramref name="baseDirectory"/>
+    /// and creates its folder, so the zero-setup default works from any working directory.
+    /// </summary>
+    public static string ResolveSqliteConnectionString(string connectionString, string baseDirectory)
+    {
+        var builder = new SqliteConnectionStringBuilder(connectionString);
+        if (builder.DataSource is { Length: > 0 } source && source != ":memory:" && !source.StartsWith("file:", StringComparison.Ordinal))
+        {
+            var path = Path.GetFullPath(source, baseDirectory);
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            builder.DataSource = path;
+        }
+
+        return builder.ToString();
+    }
+
+    /// <summary>A context for one-off use (tools, tests, benchmarks) outside dependency injection.</summary>
+    public static TenancyDbContext Create(DatabaseProvider provider, string connectionString)
+    {
+        if (provider == DatabaseProvider.Postgres)
+        {
+            var options = new DbContextOptionsBuilder<PostgresTenancyDbContext>();
+            ConfigurePostgres(options, connectionString);
+            return new PostgresTenancyDbContext(options.Options);
+        }
+
+        var sqlite = new DbContextOptionsBuilder<SqliteTenancyDbContext>();
+        ConfigureSqlite(sqlite, connectionString);
+        return new SqliteTenancyDbContext(sqlite.Options);
+    }
+
+    private static void Common(DbContextOptionsBuilder options) =>
+        options.ConfigureWarnings(w => w
+            // Substring search deliberately takes "the first N matches" before sorting them
+            // (TenantCatalog.SearchCap); every other query orders before it limits.
+            .Ignore(CoreEventId.RowLimitingOperationWithoutOrderByWarning));
+}
+
+/// <summary>Hands out the provider-specific context as the shared <see cref="TenancyDbContext"/> type.</summary>
+internal sealed class TenancyDbContextFactory<TContext>(IDbContextFactory<TContext> inner) : IDbContextFactory<TenancyDbContext>
+    where TContext : TenancyDbContext
+{
+    public TenancyDbContext CreateDbContext() => inner.CreateDbContext();
+
+    public async Task<TenancyDbContext> CreateDbContextAsync(CancellationToken cancellationToken = default) =>
+        await inner.CreateDbContextAsync(cancellationToken);
+}

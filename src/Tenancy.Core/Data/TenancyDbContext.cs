@@ -1,0 +1,62 @@
+using Microsoft.EntityFrameworkCore;
+using Tenancy.Core.Features.Plans;
+using Tenancy.Core.Features.TenantData;
+using Tenancy.Core.Features.Tenants;
+
+namespace Tenancy.Core.Data;
+
+/// <summary>
+/// The tenancy model. One model, two providers: the provider-specific subclasses
+/// (<see cref="PostgresTenancyDbContext"/>, <see cref="SqliteTenancyDbContext"/>) exist only so
+/// each keeps its own migration set. Use it through <c>IDbContextFactory&lt;TenancyDbContext&gt;</c>,
+/// one context per operation.
+/// </summary>
+public abstract class TenancyDbContext(DbContextOptions options) : DbContext(options)
+{
+    public abstract DatabaseProvider Provider { get; }
+
+    public DbSet<Plan> Plans => Set<Plan>();
+
+    public DbSet<Tenant> Tenants => Set<Tenant>();
+
+    public DbSet<TenantSlug> TenantSlugs => Set<TenantSlug>();
+
+    public DbSet<Member> Members => Set<Member>();
+
+    public DbSet<Project> Projects => Set<Project>();
+
+    public DbSet<ProjectItem> ProjectItems => Set<ProjectItem>();
+
+    public DbSet<TenantSetting> TenantSettings => Set<TenantSetting>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.ApplyConfigurationsFromAssembly(typeof(TenancyDbContext).Assembly);
+        modelBuilder.ApplyConfiguration(new TenantConfiguration(Provider));
+        SnakeCaseNames.Apply(modelBuilder);
+    }
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        // Every DateTime in the model is UTC; values read back are marked as such.
+        configurationBuilder.Properties<DateTime>().HaveConversion<UtcDateTimeConverter>();
+    }
+}
+
+public sealed class PostgresTenancyDbContext(DbContextOptions<PostgresTenancyDbContext> options)
+    : TenancyDbContext(options)
+{
+    public override DatabaseProvider Provider => DatabaseProvider.Postgres;
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.HasPostgresExtension("pg_trgm");
+        base.OnModelCreating(modelBuilder);
+    }
+}
+
+public sealed class SqliteTenancyDbContext(DbContextOptions<SqliteTenancyDbContext> options)
+    : TenancyDbContext(options)
+{
+    public override DatabaseProvider Provider => DatabaseProvider.Sqlite;
+}

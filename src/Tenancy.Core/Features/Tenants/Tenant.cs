@@ -1,0 +1,49 @@
+using Tenancy.Core.Features.Plans;
+
+namespace Tenancy.Core.Features.Tenants;
+
+/// <summary>
+/// A tenant organisation in the catalog. Control plane: a per-tenant restore never rewinds it.
+/// Distributed by <see cref="Id"/> on Citus, so nothing unique is declared here except the key:
+/// slug uniqueness lives in <see cref="TenantSlug"/>.
+/// </summary>
+public sealed class Tenant
+{
+    public const int NameMaxLength = 200;
+    public const int SlugMaxLength = 100;
+    public const int EmailMaxLength = 254;
+
+    public Guid Id { get; init; } = Guid.CreateVersion7();
+
+    public required string Name { get; set; }
+
+    public required string Slug { get; set; }
+
+    public required string OwnerName { get; set; }
+
+    public required string OwnerEmail { get; set; }
+
+    public TenantStatus Status { get; set; } = TenantStatus.Trial;
+
+    public required string PlanId { get; set; }
+
+    public Plan? Plan { get; set; }
+
+    public required string Region { get; set; }
+
+    /// <summary>Stripe customer id (<c>cus_…</c>); absent for tenants that never had billing.</summary>
+    public string? StripeCustomerId { get; set; }
+
+    /// <summary>Stripe subscription id (<c>sub_…</c>).</summary>
+    public string? StripeSubscriptionId { get; set; }
+
+    public DateTime CreatedAt { get; set; }
+
+    public DateTime UpdatedAt { get; set; }
+
+    /// <summary>
+    /// Lower-cased name, slug and owner email, computed by the database (a stored generated
+    /// column). Substring search runs against it; on PostgreSQL through a trigram GIN index.
+    /// </summary>
+    public string SearchText { get; private set; } = "";
+}

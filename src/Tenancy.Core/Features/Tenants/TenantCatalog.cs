@@ -1,0 +1,325 @@
+using System.Data.Common;
+using System.Linq.Expressions;
+using System.Text;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Tenancy.Core.Data;
+
+namespace Tenancy.Core.Features.Tenants;
+
+/// <summary>
+/// Read side of the tenant catalog: the queries behind the tenant list and the tenant page.
+/// Built for millions of rows: keyset pagination (never OFFSET), sort orders backed by
+/// (column, id) indexes, substring search bounded by <see cref="SearchCap"/>, and counts that
+/// are exact only where that is cheap. See docs/decisions/0002-tenant-browsing-at-scale.md.
+/// </summary>
+public sealed class TenantCatalog(IDbContextFactory<TenancyDbContext> contextFactory)
+{
+    /// <summary>
+    /// A substring search sorts and pages at most this many matches. A term that matches more
+    /// (say "tech" across ten million tenants) is shown as "1,000+" over the first 1,000 matches
+    /// found, so it never turns into sorting a million rows.
+    /// </summary>
+    public const int SearchCap = 1_000;
+
+    /// <summary>Up to this many matching rows are counted exactly; beyond it the planner's estimate is shown.</summary>
+    public const int ExactCountCap = 20_000;
+
+    public async Task<TenantPage> BrowseAsync(TenantQuery query, CancellationToken cancellationToken = default)
+    {
+        ThrowIfInvalid(query);
+        await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
+
+        var kind = query.Page.Kind;
+        var backwards = kind is PageKind.Before or PageKind.Last;
+        var ascending = (query.Direction == SortDirection.Ascending) != backwards;
+
+        var rows = Filtered(db, query);
+        if (query.HasSubstringSearch)
+        {
+            // The fence: take at most SearchCap+1 matches (no ORDER BY, so the database may stop
+            // early), then sort only those. The +1 tells the caller the search was capped.
+            rows = rows.Take(SearchCap + 1);
+        }
+
+        if (kind is PageKind.After or PageKind.Before)
+        {
+            TenantCursor.TryDecode(query.Sort, query.Page.Cursor, out var cursor);
+            rows = rows.Where(Keyset(query.Sort, cursor, ascending));
+        }
+
+        rows = Order(rows, query.Sort, ascending);
+        var fetched = await rows
+            .Take(query.PageSize + 1)
+            .Select(t => new TenantListItem(t.Id, t.Name, t.Slug, t.OwnerEmail, t.Status, t.PlanId, t.Region, t.CreatedAt))
+            .ToListAsync(cancellationToken);
+
+        var more = fetched.Count > query.PageSize;
+        if (more)
+        {
+            fetched.RemoveAt(fetched.Count - 1);
+        }
+
+        if (backwards)
+        {
+            fetched.Reverse();
+        }
+
+        // Moving forward, "more" means a next page exists; moving backward it means a previous one.
+        // A page reached through a cursor always has a neighbour on the side it came from.
+        var hasPrevious = kind switch
+        {
+            PageKind.First => false,
+            PageKind.After => true,
+            _ => more,
+        };
+        var hasNext = kind switch
+        {
+            PageKind.Last => false,
+            PageKind.Before => true,
+            _ => more,
+        };
+
+        if (fetched.Count == 0)
+        {
+            return new TenantPage(fetched, null, null);
+        }
+
+        return new TenantPage(
+            fetched,
+            hasPrevious ? CursorOf(query.Sort, fetched[0]) : null,
+            hasNext ? CursorOf(query.Sort, fetched[^1]) : null);
+    }
+
+    /// <summary>How many tenants match: exact when cheap, otherwise an estimate or a lower bound.</summary>
+    public async Task<TenantCount> CountAsync(TenantQuery query, CancellationToken cancellationToken = default)
+    {
+        ThrowIfInvalid(query);
+        await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
+        var rows = Filtered(db, query);
+
+        if (query.HasSubstringSearch)
+        {
+            var matches = await rows.Take(SearchCap + 1).CountAsync(cancellationToken);
+            return matches > SearchCap
+                ? new TenantCount(SearchCap, TenantCountKind.AtLeast)
+                : new TenantCount(matches, TenantCountKind.Exact);
+        }
+
+        if (db.Provider != DatabaseProvider.Postgres)
+        {
+            return new TenantCount(await rows.LongCountAsync(cancellationToken), TenantCountKind.Exact);
+        }
+
+        var estimate = await EstimateAsync(db, query, cancellationToken);
+        if (estimate > ExactCountCap * 2L)
+        {
+            return new TenantCount(estimate, TenantCountKind.Estimate);
+        }
+
+        var counted = await rows.Take(ExactCountCap + 1).CountAsync(cancellationToken);
+        return counted > ExactCountCap
+            ? new TenantCount(Math.Max(estimate, counted), TenantCountKind.Estimate)
+            : new TenantCount(counted, TenantCountKind.Exact);
+    }
+
+    /// <summary>The tenant whose id, slug or Stripe customer id is exactly <paramref name="term"/>, if any.</summary>
+    public async Task<TenantExactMatch?> FindExactAsync(string? term, CancellationToken cancellationToken = default)
+    {
+        term = term?.Trim();
+        if (string.IsNullOrEmpty(term) || term.Length > TenantQuery.MaxSearchLength)
+        {
+            return null;
+        }
+
+        await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
+        if (Guid.TryParse(term, out var id))
+        {
+            return await db.Tenants.AsNoTracking().Where(t => t.Id == id)
+                .Select(t => new TenantExactMatch(t.Id, t.Name, t.Slug, ExactMatchKind.Id))
+                .FirstOrDefaultAsync(cancellationToken);
+        }
+
+        if (term.StartsWith("cus_", StringComparison.Ordinal))
+        {
+            return await db.Tenants.AsNoTracking().Where(t => t.StripeCustomerId == term)
+                .OrderBy(t => t.Id)
+                .Select(t => new TenantExactMatch(t.Id, t.Name, t.Slug, ExactMatchKind.StripeCustomerId))
+                .FirstOrDefaultAsync(cancellationToken);
+        }
+
+        var slug = term.ToLowerInvariant();
+        if (slug.Length > Tenant.SlugMaxLength)
+        {
+            return null;
+        }
+
+        return await (
+                from s in db.TenantSlugs.AsNoTracking()
+                join t in db.Tenants on s.TenantId equals t.Id
+                where s.Slug == slug
+                select new TenantExactMatch(t.Id, t.Name, t.Slug, ExactMatchKind.Slug))
+            .FirstOrDefaultAsync(cancellationToken);
+    }
+
+    public async Task<TenantDetails?> GetAsync(Guid id, CancellationToken cancellationToken = default)
+    {
+        await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
+        return await db.Tenants.AsNoTracking()
+            .Where(t => t.Id == id)
+            .Select(t => new TenantDetails(
+                t.Id,
+                t.Name,
+                t.Slug,
+                t.Status,
+                t.PlanId,
+                t.Plan!.Name,
+                t.Region,
+                t.OwnerName,
+                t.OwnerEmail,
+                t.StripeCustomerId,
+                t.StripeSubscriptionId,
+                t.CreatedAt,
+                t.UpdatedAt,
+                db.Members.Count(m => m.TenantId == t.Id),
+                db.Projects.Count(p => p.TenantId == t.Id)))
+            .FirstOrDefaultAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Escapes LIKE wildcards so a search for <c>50%_off\</c> finds exactly that text.
+    /// The escape character is a backslash.
+    /// </summary>
+    public static string ToContainsPattern(string term)
+    {
+        var builder = new StringBuilder(term.Length + 8).Append('%');
+        foreach (var c in term.ToLowerInvariant())
+        {
+            if (c is '%' or '_' or '\\')
+            {
+                builder.Append('\\');
+            }
+
+            builder.Append(c);
+        }
+
+        return builder.Append('%').ToString();
+    }
+
+    private static void ThrowIfInvalid(TenantQuery query)
+    {
+        var errors = query.Validate();
+        if (errors.Count > 0)
+        {
+            throw new TenantQueryValidationException(errors);
+        }
+    }
+
+    private static IQueryable<Tenant> Filtered(TenancyDbContext db, TenantQuery query)
+    {
+        var rows = db.Tenants.AsNoTracking();
+        if (query.Status is { } status)
+        {
+            rows = rows.Where(t => t.Status == status);
+        }
+
+        if (query.PlanId is { } planId)
+        {
+            rows = rows.Where(t => t.PlanId == planId);
+        }
+
+        if (query.Region is { } region)
+        {
+            rows = rows.Where(t => t.Region == region);
+        }
+
+        if (query.HasSubstringSearch)
+        {
+            var pattern = ToContainsPattern(query.SearchTerm!);
+            rows = rows.Where(t => EF.Functions.Like(t.SearchText, pattern, "\\"));
+        }
+
+        return rows;
+    }
+
+    private static IQueryable<Tenant> Order(IQueryable<Tenant> rows, TenantSort sort, bool ascending) => (sort, ascending) switch
+    {
+        (TenantSort.Name, true) => rows.OrderBy(t => t.Name).ThenBy(t => t.Id),
+        (TenantSort.Name, false) => rows.OrderByDescending(t => t.Name).ThenByDescending(t => t.Id),
+        (TenantSort.Created, true) => rows.OrderBy(t => t.CreatedAt).ThenBy(t => t.Id),
+        _ => rows.OrderByDescending(t => t.CreatedAt).ThenByDescending(t => t.Id),
+    };
+
+    /// <summary>
+    /// Rows strictly after the cursor in the direction of travel, written as
+    /// <c>key >= @k AND (key > @k OR id > @id)</c>: the first conjunct is an index range on the
+    /// (key, id) index, so a page deep in the list costs the same as the first one.
+    /// </summary>
+    private static Expression<Func<Tenant, bool>> Keyset(TenantSort sort, TenantCursor cursor, bool ascending)
+    {
+        var id = cursor.Id;
+        if (sort == TenantSort.Name)
+        {
+            var name = cursor.Name!;
+            return ascending
+                ? t => string.Compare(t.Name, name) >= 0 && (string.Compare(t.Name, name) > 0 || t.Id > id)
+                : t => string.Compare(t.Name, name) <= 0 && (string.Compare(t.Name, name) < 0 || t.Id < id);
+        }
+
+        var created = cursor.CreatedAt;
+        return ascending
+            ? t => t.CreatedAt >= created && (t.CreatedAt > created || t.Id > id)
+            : t => t.CreatedAt <= created && (t.CreatedAt < created || t.Id < id);
+    }
+
+    private static string CursorOf(TenantSort sort, TenantListItem item) =>
+        TenantCursor.Encode(sort, item.Name, item.CreatedAt, item.Id);
+
+    /// <summary>
+    /// PostgreSQL's own row estimate: <c>pg_class.reltuples</c> for the whole table (within a
+    /// fraction of a percent after ANALYZE), EXPLAIN for status/plan/region filters.
+    /// </summary>
+    private static async Task<long> EstimateAsync(TenancyDbContext db, TenantQuery query, CancellationToken cancellationToken)
+    {
+        var connection = db.Database.GetDbConnection();
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+
+        var conditions = new List<string>();
+        AddCondition(command, conditions, "status", query.Status?.ToString());
+        AddCondition(command, conditions, "plan_id", query.PlanId);
+        AddCondition(command, conditions, "region", query.Region);
+
+        if (conditions.Count == 0)
+        {
+            command.CommandText = "SELECT reltuples::bigint FROM pg_class WHERE oid = 'tenants'::regclass";
+            var tuples = (long)(await command.ExecuteScalarAsync(cancellationToken) ?? -1L);
+            if (tuples >= 0)
+            {
+                return tuples;
+            }
+
+            // Never analysed (reltuples = -1): let the planner estimate from the table size.
+        }
+
+        command.CommandText = "EXPLAIN (FORMAT JSON) SELECT 1 FROM tenants"
+            + (conditions.Count == 0 ? "" : " WHERE " + string.Join(" AND ", conditions));
+        var plan = (string)(await command.ExecuteScalarAsync(cancellationToken))!;
+        using var json = JsonDocument.Parse(plan);
+        return (long)json.RootElement[0].GetProperty("Plan").GetProperty("Plan Rows").GetDouble();
+    }
+
+    private static void AddCondition(DbCommand command, List<string> conditions, string column, string? value)
+    {
+        if (value is null)
+        {
+            return;
+        }
+
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = "p" + conditions.Count;
+        parameter.Value = value;
+        command.Parameters.Add(parameter);
+        conditions.Add($"{column} = @{parameter.ParameterName}");
+    }
+}

@@ -1,0 +1,59 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Tenancy.Core.Data;
+
+namespace Tenancy.Core.Features.Tenants;
+
+internal sealed class TenantConfiguration(DatabaseProvider provider) : IEntityTypeConfiguration<Tenant>
+{
+    public void Configure(EntityTypeBuilder<Tenant> tenant)
+    {
+        tenant.ToTable("tenants");
+        tenant.HasKey(t => t.Id);
+        tenant.Property(t => t.Name).HasMaxLength(Tenant.NameMaxLength);
+        tenant.Property(t => t.Slug).HasMaxLength(Tenant.SlugMaxLength);
+        tenant.Property(t => t.OwnerName).HasMaxLength(Tenant.NameMaxLength);
+        tenant.Property(t => t.OwnerEmail).HasMaxLength(Tenant.EmailMaxLength);
+        tenant.Property(t => t.Status).HasConversion<string>().HasMaxLength(16);
+        tenant.Property(t => t.PlanId).HasMaxLength(32);
+        tenant.Property(t => t.Region).HasMaxLength(32);
+        tenant.Property(t => t.StripeCustomerId).HasMaxLength(64);
+        tenant.Property(t => t.StripeSubscriptionId).HasMaxLength(64);
+
+        tenant.HasOne(t => t.Plan).WithMany().HasForeignKey(t => t.PlanId).OnDelete(DeleteBehavior.Restrict);
+
+        // Name, slug and owner email in one lower-cased column, so a substring search is one
+        // predicate and (on PostgreSQL) one trigram index instead of three.
+        tenant.Property(t => t.SearchText)
+            .HasMaxLength(Tenant.NameMaxLength + Tenant.SlugMaxLength + Tenant.EmailMaxLength + 2)
+            .HasComputedColumnSql("lower(name || ' ' || slug || ' ' || owner_email)", stored: true);
+
+        // Keyset pagination: every sort is (sort column, id) so the order is total and stable.
+        // Descending sorts read the same indexes backwards.
+        tenant.HasIndex(t => new { t.Name, t.Id });
+        tenant.HasIndex(t => new { t.CreatedAt, t.Id });
+        tenant.HasIndex(t => new { t.Status, t.Name, t.Id });
+        tenant.HasIndex(t => new { t.Status, t.CreatedAt, t.Id });
+        tenant.HasIndex(t => new { t.PlanId, t.Name, t.Id });
+        tenant.HasIndex(t => t.StripeCustomerId);
+        tenant.HasIndex(t => t.Slug);
+
+        if (provider == DatabaseProvider.Postgres)
+        {
+            tenant.HasIndex(t => t.SearchText, "ix_tenants_search_text_trgm")
+                .HasMethod("gin")
+                .HasOperators("gin_trgm_ops");
+        }
+    }
+}
+
+internal sealed class TenantSlugConfiguration : IEntityTypeConfiguration<TenantSlug>
+{
+    public void Configure(EntityTypeBuilder<TenantSlug> slug)
+    {
+        slug.ToTable("tenant_slugs");
+        slug.HasKey(s => s.Slug);
+        slug.Property(s => s.Slug).HasMaxLength(Tenant.SlugMaxLength);
+        slug.HasIndex(s => s.TenantId);
+    }
+}

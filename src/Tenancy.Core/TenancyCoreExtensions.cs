@@ -1,0 +1,61 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Tenancy.Core.Data;
+using Tenancy.Core.Data.Seeding;
+using Tenancy.Core.Features.Tenants;
+
+namespace Tenancy.Core;
+
+public static class TenancyCoreExtensions
+{
+    /// <summary>
+    /// The embedded tenancy backend: database (from <c>Database:Provider</c> and
+    /// <c>ConnectionStrings:Tenancy</c>) and the feature services.
+    /// </summary>
+    public static IHostApplicationBuilder AddTenancyCore(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<DatabaseOptions>()
+            .BindConfiguration(DatabaseOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
+        var database = builder.Configuration.GetSection(DatabaseOptions.SectionName).Get<DatabaseOptions>() ?? new DatabaseOptions();
+        var connectionString = builder.Configuration.GetConnectionString("Tenancy");
+        builder.Services.AddTenancyDatabase(database.Provider, connectionString, builder.Environment.ContentRootPath);
+
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<TenantCatalog>();
+        builder.Services.AddSingleton<DemoDataSeeder>();
+        builder.Services.AddSingleton<DatabaseInitializer>();
+        return builder;
+    }
+
+    public static IServiceCollection AddTenancyDatabase(
+        this IServiceCollection services, DatabaseProvider provider, string? connectionString, string baseDirectory)
+    {
+        if (provider == DatabaseProvider.Postgres)
+        {
+            if (string.IsNullOrWhiteSpace(connectionString))
+            {
+                throw new InvalidOperationException(
+                    "Database:Provider is Postgres but ConnectionStrings:Tenancy is not set. " +
+                    "Set it, for example ConnectionStrings__Tenancy=\"Host=localhost;Database=tenancy;Username=tenancy;Password=...\".");
+            }
+
+            services.AddPooledDbContextFactory<PostgresTenancyDbContext>(o => TenancyDatabase.ConfigurePostgres(o, connectionString));
+            services.AddSingleton<IDbContextFactory<TenancyDbContext>, TenancyDbContextFactory<PostgresTenancyDbContext>>();
+        }
+        else
+        {
+            var sqlite = TenancyDatabase.ResolveSqliteConnectionString(
+                string.IsNullOrWhiteSpace(connectionString) ? DatabaseOptions.DefaultSqliteConnectionString : connectionString,
+                baseDirectory);
+            services.AddPooledDbContextFactory<SqliteTenancyDbContext>(o => TenancyDatabase.ConfigureSqlite(o, sqlite));
+            services.AddSingleton<IDbContextFactory<TenancyDbContext>, TenancyDbContextFactory<SqliteTenancyDbContext>>();
+        }
+
+        return services;
+    }
+}
