@@ -27,7 +27,7 @@ public sealed partial class DatabaseInitializer(
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
         }
 
-        var demoTenants = options.Value.DemoTenants;
+        var demoTenants = options.Value.EffectiveDemoTenants;
         if (demoTenants > 0 && !await db.Tenants.AnyAsync(cancellationToken))
         {
             LogSeeding(demoTenants);

@@ -21,7 +21,12 @@ public sealed class DatabaseOptions
     /// <summary>Apply pending migrations at start-up (default on; turn off when a deploy step runs them).</summary>
     public bool MigrateOnStartup { get; set; } = true;
 
-    /// <summary>Tenants the first run seeds into an empty database (0 turns seeding off).</summary>
+    /// <summary>
+    /// Tenants seeded into an empty database at start-up. Unset: 100,000 on SQLite (the
+    /// zero-setup demo), none on PostgreSQL. 0 turns seeding off.
+    /// </summary>
     [Range(0, 50_000_000)]
-    public int DemoTenants { get; set; } = 100_000;
+    public int? DemoTenants { get; set; }
+
+    public int EffectiveDemoTenants => DemoTenants ?? (Provider == DatabaseProvider.Sqlite ? 100_000 : 0);
 }

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Tenancy.Core.Data;
+using Tenancy.Core.Features.Plans;
 
 namespace Tenancy.Core.Features.Tenants;
 
@@ -160,6 +161,13 @@ public sealed class TenantCatalog(IDbContextFactory<TenancyDbContext> contextFac
                 where s.Slug == slug
                 select new TenantExactMatch(t.Id, t.Name, t.Slug, ExactMatchKind.Slug))
             .FirstOrDefaultAsync(cancellationToken);
+    }
+
+    /// <summary>The plans, cheapest first, for filters and labels.</summary>
+    public async Task<IReadOnlyList<Plan>> ListPlansAsync(CancellationToken cancellationToken = default)
+    {
+        await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
+        return await db.Plans.AsNoTracking().OrderBy(p => p.SortOrder).ToListAsync(cancellationToken);
     }
 
     public async Task<TenantDetails?> GetAsync(Guid id, CancellationToken cancellationToken = default)

@@ -1,0 +1,233 @@
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Web;
+using MudBlazor;
+using Tenancy.Core.Features.Plans;
+using Tenancy.Core.Features.Tenants;
+using SortDirection = Tenancy.Core.Features.Tenants.SortDirection;
+using TenantPage = Tenancy.Core.Features.Tenants.TenantPage;
+
+namespace Tenancy.Admin.Features.Tenants;
+
+/// <summary>
+/// The tenant list. All state lives in the URL (<see cref="TenantListUrl"/>): every change
+/// navigates, and the page loads whatever the URL says, so links, back/forward and reloads
+/// all reproduce the view. Each load cancels the one it replaces.
+/// </summary>
+public partial class TenantList
+{
+    internal const int SearchDebounceMilliseconds = 300;
+
+    private readonly List<string> _notices = [];
+    private IReadOnlyList<Plan> _plans = [];
+    private TenantQuery _query = new();
+    private string? _loadedUri;
+    private string? _searchText;
+    private string? _searchError;
+    private bool _jumpOnExactMatch;
+    private bool _loading;
+    private string? _error;
+    private TenantPage? _page;
+    private TenantCount? _count;
+    private TenantExactMatch? _exactMatch;
+    private CancellationTokenSource? _loadCancellation;
+
+    private bool HasFilters => _query.SearchTerm is not null || _query.Status is not null || _query.PlanId is not null || _query.Region is not null;
+
+    private bool CanGoBack => _page?.HasPrevious == true && !_loading;
+
+    private bool CanGoForward => _page?.HasNext == true && !_loading;
+
+    private string? SearchHelperText => _searchText is { Length: > 0 } text && text.Trim().Length < TenantQuery.MinSubstringLength
+        ? $"Type at least {TenantQuery.MinSubstringLength} characters to search names, slugs and emails; exact slugs and ids match already."
+        : null;
+
+    protected override async Task OnInitializedAsync()
+    {
+        try
+        {
+            _plans = await Catalog.ListPlansAsync();
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            Logger.LogError(ex, "Could not load plans");
+            _error = "the plan list could not be read (" + ex.Message + ").";
+        }
+    }
+
+    protected override async Task OnParametersSetAsync()
+    {
+        // Query-string changes re-render this same page; load only when the URL really changed.
+        if (Navigation.Uri == _loadedUri)
+        {
+            return;
+        }
+
+        _loadedUri = Navigation.Uri;
+        var parsed = TenantListUrl.Parse(Navigation.Uri, _plans.Select(p => p.Id).ToHashSet());
+        _query = parsed.Query;
+        if (parsed.Notices.Count > 0)
+        {
+            _notices.Clear();
+            _notices.AddRange(parsed.Notices);
+            // Show the link as what is actually displayed, so copying it again is clean.
+            _loadedUri = Navigation.ToAbsoluteUri(TenantListUrl.Format(_query)).ToString();
+            Navigation.NavigateTo(TenantListUrl.Format(_query), replace: true);
+        }
+
+        if (_searchError is null)
+        {
+            _searchText = _query.Search;
+        }
+
+        ListReturn.Url = TenantListUrl.Format(_query);
+        await LoadAsync();
+    }
+
+    private async Task LoadAsync()
+    {
+        if (_loadCancellation is not null)
+        {
+            await _loadCancellation.CancelAsync();
+            _loadCancellation.Dispose();
+        }
+
+        var cancellation = _loadCancellation = new CancellationTokenSource();
+        var token = cancellation.Token;
+        var query = _query;
+        var jump = _jumpOnExactMatch;
+        _jumpOnExactMatch = false;
+        _loading = true;
+        _error = null;
+        StateHasChanged();
+
+        try
+        {
+            var page = Catalog.BrowseAsync(query, token);
+            var count = Catalog.CountAsync(query, token);
+            var exact = query.SearchTerm is { } term ? Catalog.FindExactAsync(term, token) : Task.FromResult<TenantExactMatch?>(null);
+            await Task.WhenAll(page, count, exact);
+
+            _page = page.Result;
+            _count = count.Result;
+            _exactMatch = exact.Result;
+            if (jump && _exactMatch is { Kind: ExactMatchKind.Id or ExactMatchKind.StripeCustomerId } match)
+            {
+                // An id is unambiguous: go straight to the tenant.
+                Navigation.NavigateTo(TenantHref(match.Id));
+            }
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        {
+            // A newer load replaced this one; it will render its own result.
+            return;
+        }
+        catch (TenantQueryValidationException ex)
+        {
+            _error = ex.Message;
+        }
+        catch (Exception ex)
+        {
+            Logger.LogError(ex, "Tenant list query failed for {Query}", query);
+            _error = ex.Message;
+            _page = null;
+            _count = null;
+        }
+
+        if (cancellation == _loadCancellation)
+        {
+            _loading = false;
+        }
+    }
+
+    private Task ReloadAsync() => LoadAsync();
+
+    private void OnSearchChanged(string? text)
+    {
+        _searchText = text;
+        if (text is { Length: > TenantQuery.MaxSearchLength })
+        {
+            _searchError = $"Search text can be at most {TenantQuery.MaxSearchLength} characters (it has {text.Length}).";
+            return;
+        }
+
+        _searchError = null;
+        var search = string.IsNullOrWhiteSpace(text) ? null : text.Trim();
+        if (search == _query.SearchTerm)
+        {
+            return;
+        }
+
+        _jumpOnExactMatch = true;
+        Show(_query with { Search = search, Page = PageRequest.First }, replace: true);
+    }
+
+    private void OnSearchKeyDown(KeyboardEventArgs args)
+    {
+        if (args.Key == "Enter" && _exactMatch is not null && _searchError is null
+            && string.Equals(_searchText?.Trim(), _query.SearchTerm, StringComparison.Ordinal))
+        {
+            Navigation.NavigateTo(TenantHref(_exactMatch.Id));
+        }
+    }
+
+    private void OnStatusChanged(string? value) =>
+        Show(_query with { Status = TenantStatusNames.TryParseSlug(value, out var status) ? status : null, Page = PageRequest.First });
+
+    private void OnPlanChanged(string? value) => Show(_query with { PlanId = value, Page = PageRequest.First });
+
+    private void OnRegionChanged(string? value) => Show(_query with { Region = value, Page = PageRequest.First });
+
+    private void OnPageSizeChanged(int size) => Show(_query with { PageSize = size, Page = PageRequest.First });
+
+    private void ClearFilters()
+    {
+        _searchText = null;
+        _searchError = null;
+        Show(new TenantQuery { Sort = _query.Sort, Direction = _query.Direction, PageSize = _query.PageSize });
+    }
+
+    private void SortBy(TenantSort sort)
+    {
+        var direction = _query.Sort == sort && _query.Direction == SortDirection.Ascending
+            ? SortDirection.Descending
+            : SortDirection.Ascending;
+        Show(_query with { Sort = sort, Direction = direction, Page = PageRequest.First });
+    }
+
+    private void GoTo(PageRequest page) => Show(_query with { Page = page });
+
+    private void Show(TenantQuery query, bool replace = false)
+    {
+        _notices.Clear();
+        Navigation.NavigateTo(TenantListUrl.Format(query), replace: replace);
+    }
+
+    private void OnRowClick(TableRowClickEventArgs<TenantListItem> args)
+    {
+        if (args.Item is { } item)
+        {
+            Navigation.NavigateTo(TenantHref(item.Id));
+        }
+    }
+
+    private string SortIcon(TenantSort sort) => _query.Sort != sort
+        ? Icons.Material.Filled.UnfoldMore
+        : _query.Direction == SortDirection.Ascending ? Icons.Material.Filled.ArrowUpward : Icons.Material.Filled.ArrowDownward;
+
+    private string PlanName(string planId) => _plans.FirstOrDefault(p => p.Id == planId)?.Name ?? planId;
+
+    internal static string TenantHref(Guid id) => $"/tenants/{id}";
+
+    private static string ExactKindLabel(ExactMatchKind kind) => kind switch
+    {
+        ExactMatchKind.Id => "id",
+        ExactMatchKind.StripeCustomerId => "Stripe customer id",
+        _ => "slug",
+    };
+
+    public void Dispose()
+    {
+        _loadCancellation?.Cancel();
+        _loadCancellation?.Dispose();
+    }
+}

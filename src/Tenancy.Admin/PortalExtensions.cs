@@ -1,0 +1,51 @@
+using System.Globalization;
+using MudBlazor;
+using MudBlazor.Services;
+using Tenancy.Admin.Components;
+using Tenancy.Admin.Features.Tenants;
+
+namespace Tenancy.Admin;
+
+public static class PortalExtensions
+{
+    /// <summary>Blazor Server with MudBlazor, and the portal's UI services.</summary>
+    public static WebApplicationBuilder AddAdminPortal(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+        builder.Services.AddMudServices(options =>
+        {
+            // Top-right hides under the app bar.
+            options.SnackbarConfiguration.PositionClass = Defaults.Classes.Position.BottomRight;
+        });
+        builder.Services.AddScoped<TenantListReturn>();
+        return builder;
+    }
+
+    public static WebApplication UseAdminPortal(this WebApplication app)
+    {
+        if (!app.Environment.IsDevelopment())
+        {
+            app.UseExceptionHandler("/error", createScopeForErrors: true);
+            app.UseHsts();
+        }
+
+        // Numbers and dates are shown the same way whatever the server's locale (C.UTF-8 here).
+        var culture = CultureInfo.GetCultureInfo("en-US");
+        CultureInfo.DefaultThreadCurrentCulture = culture;
+        CultureInfo.DefaultThreadCurrentUICulture = culture;
+        app.UseRequestLocalization(options =>
+        {
+            options.SetDefaultCulture(culture.Name);
+            options.AddSupportedCultures(culture.Name);
+            options.AddSupportedUICultures(culture.Name);
+        });
+
+        app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseAntiforgery();
+        app.MapStaticAssets();
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        return app;
+    }
+}
