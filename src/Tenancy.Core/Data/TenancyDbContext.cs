@@ -31,7 +31,8 @@ public abstract class TenancyDbContext(DbContextOptions options) : DbContext(opt
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
-        modelBuilder.ApplyConfigurationsFromAssembly(typeof(TenancyDbContext).Assembly);
+        // TenantConfiguration depends on the provider, so it is applied by hand below.
+        modelBuilder.ApplyConfigurationsFromAssembly(typeof(TenancyDbContext).Assembly, t => t != typeof(TenantConfiguration));
         modelBuilder.ApplyConfiguration(new TenantConfiguration(Provider));
         SnakeCaseNames.Apply(modelBuilder);
     }

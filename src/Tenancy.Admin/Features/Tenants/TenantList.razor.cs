@@ -69,9 +69,13 @@ public partial class TenantList
         {
             _notices.Clear();
             _notices.AddRange(parsed.Notices);
-            // Show the link as what is actually displayed, so copying it again is clean.
-            _loadedUri = Navigation.ToAbsoluteUri(TenantListUrl.Format(_query)).ToString();
-            Navigation.NavigateTo(TenantListUrl.Format(_query), replace: true);
+            if (RendererInfo.IsInteractive)
+            {
+                // Show the link as what is actually displayed, so copying it again is clean.
+                // (Not while prerendering: a navigation there would be a redirect and lose the notices.)
+                _loadedUri = Navigation.ToAbsoluteUri(TenantListUrl.Format(_query)).ToString();
+                Navigation.NavigateTo(TenantListUrl.Format(_query), replace: true);
+            }
         }
 
         if (_searchError is null)
