@@ -1,0 +1,141 @@
+using Bunit;
+using Tenancy.Admin.Features.Tenants;
+using Tenancy.Admin.Tests.Infrastructure;
+
+namespace Tenancy.Admin.Tests.Features.Tenants;
+
+public sealed class TenantListShould : PortalTestContext
+{
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(5);
+
+    [Fact]
+    public void RenderTheTenantsOfTheDatabaseSortedByName()
+    {
+        Database.AddTenants("Cobalt Systems", "Acme Analytics", "Borealis Labs");
+        Navigation.NavigateTo("/tenants");
+
+        var cut = Render<TenantList>();
+
+        cut.WaitForAssertion(() => Assert.Equal(["Acme Analytics", "Borealis Labs", "Cobalt Systems"], RowNames(cut)), Wait);
+        Assert.Equal("3 tenants", cut.Find("[data-testid=tenant-count]").TextContent.Trim());
+    }
+
+    [Fact]
+    public void IssueOneQueryForADebouncedBurstOfTyping()
+    {
+        Database.AddTenants("Acme Analytics", "Borealis Labs", "Cobalt Systems");
+        Navigation.NavigateTo("/tenants");
+        var cut = RenderFollowingNavigation();
+        cut.WaitForAssertion(() => Assert.Equal(3, RowNames(cut).Count), Wait);
+        Database.Commands.Reset();
+
+        var search = cut.Find("#tenant-search");
+        foreach (var text in new[] { "b", "bo", "bor", "bore", "borea" })
+        {
+            search.Input(text);
+        }
+
+        cut.WaitForAssertion(() => Assert.Equal(["Borealis Labs"], RowNames(cut)), Wait);
+        var pageQueries = Database.Commands.TenantReads.Where(sql => sql.Contains("LIKE", StringComparison.Ordinal) && sql.Contains("ORDER BY", StringComparison.Ordinal));
+        Assert.Single(pageQueries);
+        Assert.EndsWith("/tenants?q=borea", Navigation.Uri, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ReproduceTheViewFromItsUrl()
+    {
+        var names = Enumerable.Range(1, 60).Select(i => $"Tenant {i:D2}").ToArray();
+        Database.AddTenants(names);
+        Navigation.NavigateTo("/tenants?status=active&sort=created&dir=desc&size=25");
+        var cut = RenderFollowingNavigation();
+        cut.WaitForAssertion(() => Assert.Equal(25, RowNames(cut).Count), Wait);
+
+        cut.Find("[data-testid=page-next] button, button[data-testid=page-next]").Click();
+        cut.WaitForAssertion(() => Assert.Contains("after=", Navigation.Uri, StringComparison.Ordinal), Wait);
+        cut.WaitForAssertion(() => Assert.Equal(23, RowNames(cut).Count), Wait);
+        var secondPage = RowNames(cut);
+        var link = Navigation.Uri;
+
+        // A colleague opens the copied link in a fresh view.
+        Assert.Contains("status=active", link, StringComparison.Ordinal);
+        Assert.Contains("sort=created", link, StringComparison.Ordinal);
+        Assert.Contains("dir=desc", link, StringComparison.Ordinal);
+        Assert.Contains("size=25", link, StringComparison.Ordinal);
+        var fresh = Render<TenantList>();
+        fresh.WaitForAssertion(() => Assert.Equal(secondPage, RowNames(fresh)), Wait);
+
+        // Newest first, trials (every fifth tenant) filtered out.
+        Assert.Equal("Tenant 29", secondPage[0]);
+        Assert.DoesNotContain("Tenant 26", secondPage);
+    }
+
+    [Fact]
+    public void FallBackToDefaultsWithANoticeForAMalformedLink()
+    {
+        Database.AddTenants("Acme Analytics");
+        Navigation.NavigateTo("/tenants?status=bogus&sort=sideways&after=%21%21%21");
+
+        var cut = Render<TenantList>();
+
+        cut.WaitForAssertion(() => Assert.Equal(["Acme Analytics"], RowNames(cut)), Wait);
+        var notices = cut.FindAll("[data-testid=link-notice]").Select(n => n.TextContent).ToList();
+        Assert.Contains(notices, n => n.Contains("Unknown status 'bogus'", StringComparison.Ordinal));
+        Assert.Contains(notices, n => n.Contains("Unknown sort 'sideways'", StringComparison.Ordinal));
+        Assert.Contains(notices, n => n.Contains("page position", StringComparison.Ordinal));
+        Assert.EndsWith("/tenants", Navigation.Uri, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ShowAValidationMessageForASearchLongerThan200Characters()
+    {
+        Database.AddTenants("Acme Analytics");
+        Navigation.NavigateTo("/tenants");
+        var cut = RenderFollowingNavigation();
+        cut.WaitForAssertion(() => Assert.Single(RowNames(cut)), Wait);
+        Database.Commands.Reset();
+
+        cut.Find("#tenant-search").Input(new string('x', 201));
+
+        cut.WaitForAssertion(() => Assert.Contains("at most 200 characters", cut.Markup, StringComparison.Ordinal), Wait);
+        Assert.DoesNotContain(Database.Commands.TenantReads, sql => sql.Contains("LIKE", StringComparison.Ordinal));
+        Assert.Empty(cut.FindAll("[data-testid=load-error]"));
+    }
+
+    [Fact]
+    public void OfferTheTenantWhoseSlugMatchesExactly()
+    {
+        Database.AddTenants("Acme Analytics", "Acme Analytics Europe");
+        Navigation.NavigateTo("/tenants?q=acme-analytics");
+
+        var cut = Render<TenantList>();
+
+        cut.WaitForAssertion(() => Assert.Contains("Exact slug match", cut.Find("[data-testid=exact-match]").TextContent, StringComparison.Ordinal), Wait);
+        Assert.Equal(["Acme Analytics", "Acme Analytics Europe"], RowNames(cut));
+    }
+
+    [Fact]
+    public void SayWhenNothingMatches()
+    {
+        Database.AddTenants("Acme Analytics");
+        Navigation.NavigateTo("/tenants?q=zzzz");
+
+        var cut = Render<TenantList>();
+
+        cut.WaitForAssertion(() => Assert.Contains("No tenants match “zzzz”", cut.Find("[data-testid=no-results]").TextContent, StringComparison.Ordinal), Wait);
+        Assert.Equal("0 matches", cut.Find("[data-testid=tenant-count]").TextContent.Trim());
+    }
+
+    /// <summary>
+    /// In the app the router re-renders the page when only its query string changes; bUnit has
+    /// no router, so this does the same on every navigation.
+    /// </summary>
+    private IRenderedComponent<TenantList> RenderFollowingNavigation()
+    {
+        var cut = Render<TenantList>();
+        Navigation.LocationChanged += (_, _) => cut.Render();
+        return cut;
+    }
+
+    private static List<string> RowNames(IRenderedComponent<TenantList> cut) =>
+        cut.FindAll("tbody tr td[data-label=Name] a").Select(a => a.TextContent.Trim()).ToList();
+}

@@ -1,0 +1,121 @@
+using System.Data.Common;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Tenancy.Core.Data;
+using Tenancy.Core.Features.Plans;
+using Tenancy.Core.Features.Tenants;
+
+namespace Tenancy.Admin.Tests.Infrastructure;
+
+/// <summary>
+/// A real, migrated SQLite database in a temp file for component tests, with a counter of the
+/// SQL commands that read tenants (to check what the UI asks the database for).
+/// </summary>
+public sealed class SqliteTenantDatabase : IDbContextFactory<TenancyDbContext>, IDisposable
+{
+    private readonly string _path = Path.Combine(Path.GetTempPath(), $"tenancy-admin-tests-{Guid.NewGuid():N}.db");
+    private readonly string _connectionString;
+
+    public SqliteTenantDatabase()
+    {
+        _connectionString = $"Data Source={_path};Pooling=false";
+        using var db = CreateDbContext();
+        db.Database.Migrate();
+    }
+
+    public CommandCounter Commands { get; } = new();
+
+    public TenancyDbContext CreateDbContext()
+    {
+        var options = new DbContextOptionsBuilder<SqliteTenancyDbContext>();
+        TenancyDatabase.ConfigureSqlite(options, _connectionString);
+        options.AddInterceptors(Commands);
+        return new SqliteTenancyDbContext(options.Options);
+    }
+
+    public Task<TenancyDbContext> CreateDbContextAsync(CancellationToken cancellationToken = default) =>
+        Task.FromResult(CreateDbContext());
+
+    /// <summary>Inserts tenants named as given (slug = kebab of the name), created a day apart.</summary>
+    public IReadOnlyList<Tenant> AddTenants(params string[] names)
+    {
+        using var db = CreateDbContext();
+        var start = new DateTime(2024, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+        var tenants = names.Select((name, i) => new Tenant
+        {
+            Name = name,
+            Slug = name.ToLowerInvariant().Replace(' ', '-'),
+            OwnerName = "Owner " + i,
+            OwnerEmail = $"owner{i}@{name.ToLowerInvariant().Replace(' ', '-')}.test",
+            Status = i % 5 == 0 ? TenantStatus.Trial : TenantStatus.Active,
+            PlanId = i % 2 == 0 ? PlanCatalog.Starter : PlanCatalog.Professional,
+            Region = Regions.All[i % Regions.All.Count],
+            StripeCustomerId = $"cus_test{i:D10}",
+            CreatedAt = start.AddDays(i),
+            UpdatedAt = start.AddDays(i),
+        }).ToList();
+        db.Tenants.AddRange(tenants);
+        db.TenantSlugs.AddRange(tenants.Select(t => new TenantSlug { Slug = t.Slug, TenantId = t.Id }));
+        db.SaveChanges();
+        Commands.Reset();
+        return tenants;
+    }
+
+    public void Dispose()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        foreach (var file in new[] { _path, _path + "-wal", _path + "-shm" })
+        {
+            File.Delete(file);
+        }
+    }
+}
+
+/// <summary>Records the text of every SQL command that reads the tenants table.</summary>
+public sealed class CommandCounter : DbCommandInterceptor
+{
+    private readonly List<string> _commands = [];
+
+    public IReadOnlyList<string> TenantReads
+    {
+        get
+        {
+            lock (_commands)
+            {
+                return _commands.ToList();
+            }
+        }
+    }
+
+    public void Reset()
+    {
+        lock (_commands)
+        {
+            _commands.Clear();
+        }
+    }
+
+    public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(
+        DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
+    {
+        Record(command);
+        return base.ReaderExecutingAsync(command, eventData, result, cancellationToken);
+    }
+
+    public override InterceptionResult<DbDataReader> ReaderExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result)
+    {
+        Record(command);
+        return base.ReaderExecuting(command, eventData, result);
+    }
+
+    private void Record(DbCommand command)
+    {
+        if (command.CommandText.Contains("FROM \"tenants\"", StringComparison.Ordinal))
+        {
+            lock (_commands)
+            {
+                _commands.Add(command.CommandText);
+            }
+        }
+    }
+}
