@@ -23,6 +23,7 @@ public static class PortalExtensions
 
     public static WebApplication UseAdminPortal(this WebApplication app)
     {
+        app.UseSecurityHeaders();
         if (!app.Environment.IsDevelopment())
         {
             app.UseExceptionHandler("/error", createScopeForErrors: true);

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Tenancy.Core.Data;
 using Tenancy.Core.Data.Seeding;
+using Tenancy.Core.Features.Audit;
 using Tenancy.Core.Features.Tenants;
 
 namespace Tenancy.Core;
@@ -27,6 +28,7 @@ public static class TenancyCoreExtensions
 
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<TenantCatalog>();
+        builder.Services.AddSingleton<AuditLog>();
         builder.Services.AddSingleton<DemoDataSeeder>();
         builder.Services.AddSingleton<DatabaseInitializer>();
         return builder;

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Tenancy.Core.Features.Audit;
 using Tenancy.Core.Features.Plans;
 using Tenancy.Core.Features.TenantData;
 using Tenancy.Core.Features.Tenants;
@@ -28,6 +29,10 @@ public abstract class TenancyDbContext(DbContextOptions options) : DbContext(opt
     public DbSet<ProjectItem> ProjectItems => Set<ProjectItem>();
 
     public DbSet<TenantSetting> TenantSettings => Set<TenantSetting>();
+
+    public DbSet<AuditEntry> AuditLog => Set<AuditEntry>();
+
+    public DbSet<DataProtectionKeyRow> DataProtectionKeys => Set<DataProtectionKeyRow>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

@@ -1,95 +1,222 @@
 using System.Security.Claims;
+using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.Protocols.OpenIdConnect;
+using Tenancy.Core.Data;
+using Tenancy.Core.Features.Audit;
+using Tenancy.Core.Features.Staff;
 
 namespace Tenancy.Admin.Features.Staff;
 
 public static class StaffAuthenticationExtensions
 {
     /// <summary>
-    /// Cookie sessions and the portal's authorization policies. Every page needs a signed-in
-    /// member of staff unless it opts out (sign-in, health checks).
+    /// Staff sign-in: OpenID Connect (authorization code + PKCE) into a cookie session with an idle
+    /// timeout; in Development also a sign-in with demo accounts through the same cookie and
+    /// claims. Authorization policies per capability; every page needs a signed-in user unless
+    /// it opts out. Data Protection keys live in the database so instances share sessions.
     /// </summary>
     public static WebApplicationBuilder AddStaffAuthentication(this WebApplicationBuilder builder)
     {
-        builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
+        builder.Services.AddOptions<StaffAuthOptions>().BindConfiguration(StaffAuthOptions.SectionName);
+        var auth = builder.Configuration.GetSection(StaffAuthOptions.SectionName).Get<StaffAuthOptions>() ?? new StaffAuthOptions();
+        if (!builder.Environment.IsDevelopment() && auth.MissingProductionKeys() is { Count: > 0 } missing)
+        {
+            throw new InvalidOperationException(
+                $"OpenID Connect is not configured, and outside Development the portal has no other sign-in. Missing: {string.Join(", ", missing)}. " +
+                "See appsettings.sample.json.");
+        }
+
+        builder.Services.AddDataProtection().SetApplicationName("Tenancy.Admin");
+        builder.Services.AddSingleton<IConfigureOptions<Microsoft.AspNetCore.DataProtection.KeyManagement.KeyManagementOptions>>(sp =>
+            new ConfigureOptions<Microsoft.AspNetCore.DataProtection.KeyManagement.KeyManagementOptions>(options =>
+                options.XmlRepository = sp.GetRequiredService<DatabaseXmlRepository>()));
+        builder.Services.AddSingleton<DatabaseXmlRepository>();
+
+        var authentication = builder.Services.AddAuthentication(options =>
+            {
+                options.DefaultScheme = CookieAuthenticationDefaults.AuthenticationScheme;
+                options.DefaultChallengeScheme = CookieAuthenticationDefaults.AuthenticationScheme;
+            })
             .AddCookie(options =>
             {
+                options.Cookie.Name = builder.Environment.IsDevelopment() ? "tenancy-admin" : "__Host-tenancy-admin";
                 options.Cookie.HttpOnly = true;
                 options.Cookie.SameSite = SameSiteMode.Lax;
-                options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
-                options.Cookie.Name = builder.Environment.IsDevelopment() ? "tenancy-admin" : "__Host-tenancy-admin";
+                options.Cookie.SecurePolicy = builder.Environment.IsDevelopment() ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always;
                 options.LoginPath = "/signin";
                 options.AccessDeniedPath = "/no-access";
-                options.ExpireTimeSpan = TimeSpan.FromHours(8);
+                options.ExpireTimeSpan = auth.IdleTimeout;
                 options.SlidingExpiration = true;
             });
 
-        builder.Services.AddAuthorizationBuilder()
-            .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
-            .AddPolicy(StaffPolicies.ViewTenants, policy => policy.RequireRole(StaffRoles.All));
+        if (auth.IsOpenIdConnectConfigured)
+        {
+            authentication.AddOpenIdConnect(OpenIdConnectDefaults.AuthenticationScheme, "Company sign-in", options =>
+            {
+                options.Authority = auth.Authority;
+                options.ClientId = auth.ClientId;
+                options.ClientSecret = auth.ClientSecret;
+                options.ResponseType = OpenIdConnectResponseType.Code;
+                options.UsePkce = true;
+                options.RequireHttpsMetadata = auth.RequireHttpsMetadata;
+                options.SaveTokens = true; // the id token is the hint for RP-initiated logout
+                options.GetClaimsFromUserInfoEndpoint = true;
+                options.MapInboundClaims = false;
+                options.Scope.Clear();
+                foreach (var scope in auth.EffectiveScopes)
+                {
+                    options.Scope.Add(scope);
+                }
+
+                options.TokenValidationParameters.NameClaimType = StaffClaims.Name;
+                options.TokenValidationParameters.RoleClaimType = StaffClaims.Role;
+                options.SignedOutRedirectUri = "/signed-out";
+                options.Events.OnTicketReceived = OnTicketReceivedAsync;
+                options.Events.OnRemoteFailure = context =>
+                {
+                    // A refused or forged sign-in ends on the sign-in page with a message, never a 500.
+                    context.Response.Redirect("/signin?error=" + Uri.EscapeDataString("Sign-in failed: " + (context.Failure?.Message ?? "unknown error")));
+                    context.HandleResponse();
+                    return Task.CompletedTask;
+                };
+            });
+        }
+
+        var authorization = builder.Services.AddAuthorizationBuilder()
+            .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
+        foreach (var capability in Enum.GetValues<StaffCapability>())
+        {
+            authorization.AddPolicy(StaffPolicies.For(capability), policy => policy
+                .RequireAuthenticatedUser()
+                .RequireRole(StaffAccess.RolesWith(capability).Select(r => r.ToString())));
+        }
 
         builder.Services.AddCascadingAuthenticationState();
         builder.Services.AddHttpContextAccessor();
         return builder;
     }
 
-    /// <summary>
-    /// The development sign-in: one demo account per role, through the same cookie, claims and
-    /// policies as a real identity provider. Mapped only in the Development environment.
-    /// </summary>
     public static WebApplication MapStaffAuthentication(this WebApplication app)
     {
+        var auth = app.Services.GetRequiredService<IOptions<StaffAuthOptions>>().Value;
+
+        if (auth.IsOpenIdConnectConfigured)
+        {
+            app.MapGet("/auth/signin", (string? returnUrl) =>
+                Results.Challenge(
+                    new AuthenticationProperties { RedirectUri = LocalOrRoot(returnUrl) },
+                    [OpenIdConnectDefaults.AuthenticationScheme]))
+                .AllowAnonymous();
+        }
+
         if (app.Environment.IsDevelopment())
         {
-            app.MapPost("/auth/dev-signin", async (HttpContext context, [FromForm] string role, [FromForm] string? returnUrl) =>
+            app.MapPost("/auth/dev-signin", async (HttpContext context, AuditLog audit, [FromForm] string account, [FromForm] string? returnUrl) =>
             {
-                var account = DevelopmentAccounts.Find(role);
-                if (account is null)
+                var demo = DevelopmentAccounts.Find(account);
+                if (demo is null)
                 {
-                    return Results.BadRequest($"Unknown demo role '{role}'.");
+                    return Results.BadRequest($"Unknown demo account '{account}'.");
                 }
 
-                var identity = new ClaimsIdentity(
-                    [
-                        new Claim(ClaimTypes.NameIdentifier, account.Subject),
-                        new Claim(ClaimTypes.Name, account.Name),
-                        new Claim(ClaimTypes.Email, account.Email),
-                        new Claim(ClaimTypes.Role, account.Role),
-                    ],
-                    CookieAuthenticationDefaults.AuthenticationScheme);
-                await context.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, new ClaimsPrincipal(identity));
-                return Results.LocalRedirect(IsLocal(returnUrl) ? returnUrl! : "/");
+                var identity = StaffClaims.CreateIdentity(
+                    CookieAuthenticationDefaults.AuthenticationScheme, demo.Subject, demo.Name, demo.Email, demo.Roles);
+                var principal = new ClaimsPrincipal(identity);
+                await context.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, principal);
+                await audit.RecordAsync(StaffClaims.ToActor(principal), StaffAuditActions.SignedIn, cancellationToken: context.RequestAborted);
+                return Results.LocalRedirect(LocalOrRoot(returnUrl));
             }).AllowAnonymous();
         }
 
-        app.MapPost("/auth/signout", async (HttpContext context) =>
+        app.MapPost("/auth/signout", async (HttpContext context, AuditLog audit, IAntiforgery antiforgery) =>
         {
-            await context.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
-            return Results.LocalRedirect("/signin");
-        });
+            await antiforgery.ValidateRequestAsync(context);
+            if (context.User.Identity?.IsAuthenticated == true)
+            {
+                await audit.RecordAsync(StaffClaims.ToActor(context.User), StaffAuditActions.SignedOut, cancellationToken: context.RequestAborted);
+            }
+
+            var properties = new AuthenticationProperties { RedirectUri = "/signed-out" };
+            // The id token is saved in the cookie only for OpenID Connect sessions: end those at the provider too.
+            var signedInWithOidc = auth.IsOpenIdConnectConfigured && await context.GetTokenAsync("id_token") is not null;
+            return signedInWithOidc
+                ? Results.SignOut(properties, [CookieAuthenticationDefaults.AuthenticationScheme, OpenIdConnectDefaults.AuthenticationScheme])
+                : Results.SignOut(properties, [CookieAuthenticationDefaults.AuthenticationScheme]);
+        }).AllowAnonymous();
 
         return app;
     }
 
-    private static bool IsLocal(string? url) =>
-        !string.IsNullOrEmpty(url) && url.StartsWith('/') && !url.StartsWith("//", StringComparison.Ordinal) && !url.StartsWith("/\\", StringComparison.Ordinal);
+    /// <summary>After the provider signed the user in: turn its role/group values into portal roles, audit the sign-in.</summary>
+    private static async Task OnTicketReceivedAsync(TicketReceivedContext context)
+    {
+        var options = context.HttpContext.RequestServices.GetRequiredService<IOptions<StaffAuthOptions>>().Value;
+        var principal = context.Principal!;
+        var providerValues = StaffClaims.ProviderValues(principal, options.RoleClaim).ToList();
+        var subject = principal.FindFirst(StaffClaims.Subject)?.Value;
+        if (string.IsNullOrEmpty(subject))
+        {
+            context.Response.Redirect("/signin?error=" + Uri.EscapeDataString("Sign-in failed: the identity provider sent no subject (sub) claim."));
+            context.HandleResponse();
+            return;
+        }
+
+        var identity = StaffClaims.CreateIdentity(
+            context.Scheme.Name,
+            subject,
+            principal.FindFirst(StaffClaims.Name)?.Value ?? principal.FindFirst("preferred_username")?.Value ?? subject,
+            principal.FindFirst(StaffClaims.Email)?.Value,
+            options.MapRoles(providerValues));
+        context.Principal = new ClaimsPrincipal(identity);
+
+        var audit = context.HttpContext.RequestServices.GetRequiredService<AuditLog>();
+        await audit.RecordAsync(StaffClaims.ToActor(context.Principal), StaffAuditActions.SignedIn, cancellationToken: context.HttpContext.RequestAborted);
+    }
+
+    private static string LocalOrRoot(string? url) =>
+        !string.IsNullOrEmpty(url) && url.StartsWith('/') && !url.StartsWith("//", StringComparison.Ordinal) && !url.StartsWith("/\\", StringComparison.Ordinal)
+            ? url
+            : "/";
 }
 
-/// <summary>Demo staff accounts for the development sign-in.</summary>
+/// <summary>Named authorization policies, one per capability. Pages and endpoints declare the one they need.</summary>
+public static class StaffPolicies
+{
+    public const string View = nameof(StaffCapability.View);
+    public const string EditQuotas = nameof(StaffCapability.EditQuotas);
+    public const string Suspend = nameof(StaffCapability.Suspend);
+    public const string Restore = nameof(StaffCapability.Restore);
+    public const string OperateBilling = nameof(StaffCapability.OperateBilling);
+
+    public static string For(StaffCapability capability) => capability.ToString();
+}
+
+public static class StaffAuditActions
+{
+    public const string SignedIn = "staff.signed-in";
+    public const string SignedOut = "staff.signed-out";
+}
+
+/// <summary>Demo staff accounts for the development sign-in, one per role and one with none.</summary>
 public static class DevelopmentAccounts
 {
-    public sealed record Account(string Subject, string Name, string Email, string Role);
+    public sealed record Account(string Key, string Subject, string Name, string Email, IReadOnlyList<StaffRole> Roles);
 
     public static IReadOnlyList<Account> All { get; } =
     [
-        new("dev-viewer", "Vera Viewer", "vera.viewer@example.test", StaffRoles.Viewer),
-        new("dev-support", "Sam Support", "sam.support@example.test", StaffRoles.Support),
-        new("dev-admin", "Ada Admin", "ada.admin@example.test", StaffRoles.Admin),
+        new("viewer", "dev-viewer", "Vera Viewer", "vera.viewer@example.test", [StaffRole.Viewer]),
+        new("support", "dev-support", "Sam Support", "sam.support@example.test", [StaffRole.Support]),
+        new("admin", "dev-admin", "Ada Admin", "ada.admin@example.test", [StaffRole.Admin]),
+        new("no-role", "dev-no-role", "Nico Norole", "nico.norole@example.test", []),
     ];
 
-    public static Account? Find(string? role) =>
-        All.FirstOrDefault(a => string.Equals(a.Role, role, StringComparison.OrdinalIgnoreCase));
+    public static Account? Find(string? key) =>
+        All.FirstOrDefault(a => string.Equals(a.Key, key, StringComparison.OrdinalIgnoreCase));
 }
