@@ -137,7 +137,11 @@ public static class StaffAuthenticationExtensions
 
         app.MapPost("/auth/signout", async (HttpContext context, AuditLog audit, IAntiforgery antiforgery) =>
         {
-            await antiforgery.ValidateRequestAsync(context);
+            if (!await antiforgery.IsRequestValidAsync(context))
+            {
+                return Results.BadRequest("The sign-out form has expired or did not come from this portal. Reload the page and try again.");
+            }
+
             if (context.User.Identity?.IsAuthenticated == true)
             {
                 await audit.RecordAsync(StaffClaims.ToActor(context.User), StaffAuditActions.SignedOut, cancellationToken: context.RequestAborted);

@@ -1,0 +1,69 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace Tenancy.Admin.Tests.Infrastructure;
+
+/// <summary>
+/// The real portal in-process (Development, SQLite in a temp file, no demo data), with helpers
+/// to sign in through the development sign-in exactly as a browser does.
+/// </summary>
+public sealed partial class PortalFactory : WebApplicationFactory<Program>
+{
+    private readonly string _databasePath = Path.Combine(Path.GetTempPath(), $"tenancy-portal-tests-{Guid.NewGuid():N}.db");
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Development");
+        builder.UseSetting("Database:Provider", "Sqlite");
+        builder.UseSetting("ConnectionStrings:Tenancy", $"Data Source={_databasePath}");
+        builder.UseSetting("Database:DemoTenants", "0");
+    }
+
+    /// <summary>A client that keeps cookies and does not follow redirects (so tests see them).</summary>
+    public HttpClient CreateBrowserLikeClient() =>
+        CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+
+    /// <summary>Signs in with a development account (<c>viewer</c>, <c>support</c>, <c>admin</c>, <c>no-role</c>).</summary>
+    public async Task<HttpClient> SignedInClientAsync(string account, CancellationToken cancellationToken)
+    {
+        var client = CreateBrowserLikeClient();
+        var form = await AntiforgeryFormAsync(client, "/signin", cancellationToken);
+        form["account"] = account;
+        form["returnUrl"] = "/tenants";
+        using var response = await client.PostAsync("/auth/dev-signin", new FormUrlEncodedContent(form), cancellationToken);
+        if (response.StatusCode != HttpStatusCode.Redirect)
+        {
+            throw new InvalidOperationException($"Sign-in as {account} answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(cancellationToken)}");
+        }
+
+        return client;
+    }
+
+    /// <summary>The hidden antiforgery field of the first form on a page, as a browser would submit it.</summary>
+    public static async Task<Dictionary<string, string>> AntiforgeryFormAsync(HttpClient client, string page, CancellationToken cancellationToken)
+    {
+        var html = await client.GetStringAsync(page, cancellationToken);
+        var token = AntiforgeryField().Match(html);
+        if (!token.Success)
+        {
+            throw new InvalidOperationException($"No antiforgery token on {page}.");
+        }
+
+        return new Dictionary<string, string> { ["__RequestVerificationToken"] = WebUtility.HtmlDecode(token.Groups[1].Value) };
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        foreach (var file in new[] { _databasePath, _databasePath + "-wal", _databasePath + "-shm" })
+        {
+            File.Delete(file);
+        }
+    }
+
+    [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
+    private static partial Regex AntiforgeryField();
+}
