@@ -100,6 +100,7 @@ public static class StaffAuthenticationExtensions
 
         builder.Services.AddCascadingAuthenticationState();
         builder.Services.AddHttpContextAccessor();
+        builder.Services.AddScoped<Microsoft.AspNetCore.Components.Server.Circuits.CircuitHandler, IdleSessionCircuitHandler>();
         return builder;
     }
 
@@ -134,6 +135,9 @@ public static class StaffAuthenticationExtensions
                 return Results.LocalRedirect(LocalOrRoot(returnUrl));
             }).AllowAnonymous();
         }
+
+        // Touched by wwwroot/session.js while the user is active, so the cookie's sliding expiry moves.
+        app.MapGet("/auth/session", () => Results.NoContent()).RequireAuthorization();
 
         app.MapPost("/auth/signout", async (HttpContext context, AuditLog audit, IAntiforgery antiforgery) =>
         {
