@@ -1,0 +1,208 @@
+#!/usr/bin/env bash
+# Runs every test: the one command for developers and CI (.ci/run calls it).
+#
+#   scripts/test.sh                          # every test project under tests/ and e2e/
+#   scripts/test.sh tests/Tenancy.Core.Tests # only these (a folder or a .csproj each)
+#
+# On a fresh Debian 12 machine with only the .NET SDK it installs what the tests need
+# (postgresql, postgresql-contrib, chromium, fonts-liberation), builds once, starts a throwaway
+# PostgreSQL cluster (scripts/lib/postgres.sh, stopped again however the script ends), runs each
+# test project with a TRX report, and prints one line per project and, as the very last line,
+# "N passed, N failed". Exits non-zero when a test failed, a project did not build or run, a
+# project ran no tests, or no test ran at all.
+#
+# Environment: TENANCY_TEST_CONFIGURATION (Release), TENANCY_TEST_MINUTES (28: the whole run's
+# budget; each project gets what is left), TENANCY_CHROMIUM (/usr/bin/chromium).
+set -uo pipefail
+
+cd "$(dirname "$0")/.."
+root=$(pwd)
+configuration=${TENANCY_TEST_CONFIGURATION:-Release}
+budget_minutes=${TENANCY_TEST_MINUTES:-28}
+results="$root/artifacts/test-results"
+deadline=$(( $(date +%s) + budget_minutes * 60 ))
+
+export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+export TENANCY_CHROMIUM=${TENANCY_CHROMIUM:-/usr/bin/chromium}
+
+say() { echo "test.sh: $*" >&2; }
+
+# ---------------------------------------------------------------- cleanup (always runs)
+# shellcheck source=lib/postgres.sh
+source "$root/scripts/lib/postgres.sh"
+child=""
+cleanup() {
+  if [ -n "$child" ] && kill -0 "$child" 2>/dev/null; then
+    kill -TERM "$child" 2>/dev/null
+    wait "$child" 2>/dev/null
+  fi
+  child=""
+  pg_stop
+}
+trap cleanup EXIT
+trap 'say "interrupted"; exit 130' INT
+trap 'say "terminated"; exit 143' TERM HUP
+
+# Runs a command in the background and waits, so a signal reaches the trap at once (bash
+# defers traps while a foreground command runs); the trap then stops the command.
+run() {
+  "$@" &
+  child=$!
+  wait "$child"
+  local status=$?
+  child=""
+  return "$status"
+}
+
+# ---------------------------------------------------------------- machine prerequisites
+missing=()
+for package in postgresql postgresql-contrib chromium fonts-liberation; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' || missing+=("$package")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  say "installing ${missing[*]}"
+  sudo=()
+  [ "$(id -u)" -eq 0 ] || sudo=(sudo)
+  run "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -q \
+    && run "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}" \
+    || { say "could not install ${missing[*]}"; echo "0 passed, 0 failed"; exit 1; }
+fi
+
+if [ -f "$root/dotnet-tools.json" ] || [ -f "$root/.config/dotnet-tools.json" ]; then
+  run dotnet tool restore >/dev/null || { say "dotnet tool restore failed"; echo "0 passed, 0 failed"; exit 1; }
+fi
+
+# ---------------------------------------------------------------- which projects
+is_test_project() {
+  grep -Eq 'Include="(xunit\.v3|MSTest|NUnit|TUnit)[^"]*"|<IsTestProject>\s*true' "$1"
+}
+
+projects=()
+if [ $# -gt 0 ]; then
+  for arg in "$@"; do
+    if [ -d "$arg" ]; then
+      found=$(find "$arg" -maxdepth 1 -name '*.csproj' | head -n 1)
+      [ -n "$found" ] || { say "no project file in $arg"; echo "0 passed, 0 failed"; exit 1; }
+      projects+=("$found")
+    else
+      projects+=("$arg")
+    fi
+  done
+else
+  while IFS= read -r project; do
+    case "$project" in */Tenancy.Benchmarks/*) continue ;; esac
+    is_test_project "$project" && projects+=("$project")
+  done < <(for dir in tests e2e; do find "$dir" -name "*.csproj" -not -path "*/bin/*" -not -path "*/obj/*" 2>/dev/null | sort; done)
+fi
+if [ ${#projects[@]} -eq 0 ]; then
+  say "no test projects found under tests/ and e2e/"
+  echo "0 passed, 0 failed"
+  exit 1
+fi
+
+# ---------------------------------------------------------------- build once
+# Each test project's output folder is emptied first, so a project that fails to build this
+# time has no test binary to run, rather than a stale one from an earlier build.
+output_of() { echo "$(dirname "$1")/bin/$configuration"; }
+for project in "${projects[@]}"; do
+  rm -rf "$(output_of "$project")"
+done
+
+build_ok=1
+if [ $# -gt 0 ]; then
+  for project in "${projects[@]}"; do
+    say "building $project ($configuration)"
+    run dotnet build "$project" -c "$configuration" -nologo -v:q -clp:NoSummary || build_ok=0
+  done
+else
+  say "building Tenancy.Admin.sln ($configuration)"
+  run dotnet build "$root/Tenancy.Admin.sln" -c "$configuration" -nologo -v:q -clp:NoSummary || build_ok=0
+fi
+[ "$build_ok" -eq 1 ] || say "the build failed; running the test projects that did build"
+
+# ---------------------------------------------------------------- PostgreSQL
+pg_start || { say "could not start PostgreSQL"; echo "0 passed, 0 failed"; exit 1; }
+
+# ---------------------------------------------------------------- run each project
+rm -rf "$results"
+mkdir -p "$results"
+total_passed=0
+total_failed=0
+failed_projects=0
+summary=()
+
+counter() { # counter NAME FILE: one attribute of the TRX <Counters> element (0 when absent)
+  local value
+  value=$(grep -o '<Counters [^>]*>' "$2" | head -n 1 | sed -n "s/.* $1=\"\([0-9]*\)\".*/\1/p")
+  echo "${value:-0}"
+}
+
+for project in "${projects[@]}"; do
+  name=$(basename "$project" .csproj)
+  if ! find "$(output_of "$project")" -name "$name.dll" 2>/dev/null | grep -q .; then
+    summary+=("$name: did not build")
+    failed_projects=$((failed_projects + 1))
+    continue
+  fi
+
+  left=$(( deadline - $(date +%s) ))
+  if [ "$left" -lt 60 ]; then
+    summary+=("$name: not run (the ${budget_minutes}-minute budget is used up)")
+    failed_projects=$((failed_projects + 1))
+    continue
+  fi
+
+  say "running $name (at most $((left / 60)) min)"
+  trx="$results/$name.trx"
+  # --fail-skips on: a skipped test counts as failed (this repository has no skipped tests).
+  # MTP exits 8 when a project runs no tests; that is a failure here too.
+  run timeout -k 30s "${left}s" dotnet test --project "$project" --no-build -c "$configuration" \
+    --results-directory "$results" --report-xunit-trx --report-xunit-trx-filename "$name.trx" \
+    --fail-skips on --no-ansi --no-progress
+  status=$?
+
+  if [ ! -f "$trx" ]; then
+    if [ "$status" -eq 124 ] || [ "$status" -eq 137 ]; then
+      summary+=("$name: timed out, no results")
+    else
+      summary+=("$name: did not run (exit code $status, no results)")
+    fi
+    failed_projects=$((failed_projects + 1))
+    continue
+  fi
+
+  total=$(counter total "$trx")
+  passed=$(counter passed "$trx")
+  failed=0
+  for kind in failed error timeout aborted; do
+    failed=$((failed + $(counter "$kind" "$trx")))
+  done
+  total_passed=$((total_passed + passed))
+  total_failed=$((total_failed + failed))
+
+  line="$name: $passed passed, $failed failed"
+  if [ "$total" -eq 0 ]; then
+    line="$name: no tests ran"
+    failed_projects=$((failed_projects + 1))
+  elif [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
+    line="$line (exit code $status)"
+    failed_projects=$((failed_projects + 1))
+  fi
+  summary+=("$line")
+done
+
+cleanup
+trap - EXIT
+
+echo
+echo "Test results in ${results#"$root"/}:"
+[ "$build_ok" -eq 1 ] || echo "  build: FAILED (see the errors above)"
+for line in "${summary[@]}"; do
+  echo "  $line"
+done
+echo "$total_passed passed, $total_failed failed"
+
+if [ "$build_ok" -ne 1 ] || [ "$failed_projects" -gt 0 ] || [ "$total_failed" -gt 0 ] || [ "$total_passed" -eq 0 ]; then
+  exit 1
+fi
+exit 0
