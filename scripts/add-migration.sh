@@ -9,5 +9,5 @@ for provider in Postgres Sqlite; do
   dotnet ef migrations add "$name" \
     --project src/Tenancy.Core --startup-project src/Tenancy.Core \
     --context "${provider}TenancyDbContext" \
-    --output-dir "Data/Migrations/$provider" --namespace "Tenancy.Core.Data.Migrations.$provider"
+    --output-dir "Data/Migrations/$provider"
 done

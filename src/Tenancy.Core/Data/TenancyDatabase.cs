@@ -11,7 +11,9 @@ public static class TenancyDatabase
         Common(options.UseNpgsql(connectionString, npgsql => npgsql.MigrationsHistoryTable("__ef_migrations_history")));
 
     public static void ConfigureSqlite(DbContextOptionsBuilder options, string connectionString) =>
-        Common(options.UseSqlite(connectionString, sqlite => sqlite.MigrationsHistoryTable("__ef_migrations_history")));
+        Common(options
+            .UseSqlite(connectionString, sqlite => sqlite.MigrationsHistoryTable("__ef_migrations_history"))
+            .AddInterceptors(SqliteFunctions.Interceptor));
 
     /// <summary>
     /// Makes a relative SQLite <c>Data Source</c> relative to <paramref name="baseDirectory"/>

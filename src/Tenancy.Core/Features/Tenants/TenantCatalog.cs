@@ -38,9 +38,9 @@ public sealed class TenantCatalog(IDbContextFactory<TenancyDbContext> contextFac
         var rows = Filtered(db, query);
         if (query.HasSubstringSearch)
         {
-            // The fence: take at most SearchCap+1 matches (no ORDER BY, so the database may stop
-            // early), then sort only those. The +1 tells the caller the search was capped.
-            rows = rows.Take(SearchCap + 1);
+            // The fence: take at most SearchCap matches (no ORDER BY, so the database may stop
+            // early), then sort and page only those. CountAsync says when there were more.
+            rows = rows.Take(SearchCap);
         }
 
         if (kind is PageKind.After or PageKind.Before)

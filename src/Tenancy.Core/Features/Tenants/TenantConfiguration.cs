@@ -24,9 +24,12 @@ internal sealed class TenantConfiguration(DatabaseProvider provider) : IEntityTy
 
         // Name, slug and owner email in one lower-cased column, so a substring search is one
         // predicate and (on PostgreSQL) one trigram index instead of three.
+        // SQLite's own lower() folds only A-Z, so there it is the Unicode-aware unicode_lower()
+        // that TenancyDatabase registers on every connection.
+        var lower = provider == DatabaseProvider.Postgres ? "lower" : SqliteFunctions.UnicodeLower;
         tenant.Property(t => t.SearchText)
             .HasMaxLength(Tenant.NameMaxLength + Tenant.SlugMaxLength + Tenant.EmailMaxLength + 2)
-            .HasComputedColumnSql("lower(name || ' ' || slug || ' ' || owner_email)", stored: true);
+            .HasComputedColumnSql($"{lower}(name || ' ' || slug || ' ' || owner_email)", stored: true);
 
         // Keyset pagination: every sort is (sort column, id) so the order is total and stable.
         // Descending sorts read the same indexes backwards.

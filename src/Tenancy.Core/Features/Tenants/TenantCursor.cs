@@ -11,12 +11,15 @@ namespace Tenancy.Core.Features.Tenants;
 public readonly record struct TenantCursor(string? Name, DateTime CreatedAt, Guid Id)
 {
     private const char Separator = '\u001F';
+    private const char NamePrefix = 'n';
+    private const char CreatedPrefix = 'c';
 
     public static string Encode(TenantSort sort, string name, DateTime createdAt, Guid id)
     {
+        // The sort's letter leads, so a cursor from one sort is never taken for another.
         var value = sort == TenantSort.Name
-            ? name
-            : createdAt.Ticks.ToString(CultureInfo.InvariantCulture);
+            ? NamePrefix + name
+            : CreatedPrefix + createdAt.Ticks.ToString(CultureInfo.InvariantCulture);
         return Base64Url.EncodeToString(Encoding.UTF8.GetBytes(value + Separator + id.ToString("N")));
     }
 
@@ -44,7 +47,13 @@ public readonly record struct TenantCursor(string? Name, DateTime CreatedAt, Gui
             return false;
         }
 
-        var value = text[..split];
+        var prefix = sort == TenantSort.Name ? NamePrefix : CreatedPrefix;
+        if (split == 0 || text[0] != prefix)
+        {
+            return false;
+        }
+
+        var value = text[1..split];
         if (sort == TenantSort.Name)
         {
             if (value.Length > Tenant.NameMaxLength)
