@@ -1,0 +1,346 @@
+using System.Diagnostics;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Tenancy.Core.Data.Seeding;
+
+/// <summary>
+/// Loads demo data into PostgreSQL with binary COPY, streaming rows from the generators.
+/// Everything up to the final VACUUM runs in one transaction: a failure rolls back to the state
+/// before the run, indexes included.
+/// </summary>
+internal static class PostgresDemoLoader
+{
+    /// <summary>
+    /// From this many tenants on, a load into an empty catalog drops the secondary indexes of
+    /// <c>tenants</c> and <c>tenant_slugs</c> and builds them once at the end (much faster than
+    /// maintaining eight indexes, one of them a trigram GIN index, row by row).
+    /// </summary>
+    public const int BulkLoadThreshold = 200_000;
+
+    private const int ProgressEvery = 50_000;
+
+    private const string TenantsCopy =
+        "COPY tenants (id, name, slug, owner_name, owner_email, status, plan_id, region, " +
+        "stripe_customer_id, stripe_subscription_id, created_at, updated_at) FROM STDIN (FORMAT BINARY)";
+
+    /// <summary>
+    /// Secondary indexes (not primary keys, not backing a constraint) of the catalog tables,
+    /// as <c>pg_indexes</c> defines them: name, drop statement, create statement.
+    /// </summary>
+    private const string SecondaryIndexesSql =
+        """
+        SELECT i.indexname, format('DROP INDEX %I.%I', i.schemaname, i.indexname), i.indexdef
+        FROM pg_indexes i
+        JOIN pg_namespace n ON n.nspname = i.schemaname
+        JOIN pg_class c ON c.relname = i.indexname AND c.relnamespace = n.oid
+        JOIN pg_index x ON x.indexrelid = c.oid
+        WHERE i.schemaname = current_schema()
+          AND i.tablename IN ('tenants', 'tenant_slugs')
+          AND NOT x.indisprimary
+          AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = x.indexrelid)
+        ORDER BY i.tablename, i.indexname
+        """;
+
+    /// <summary>
+    /// Foreign keys of the tables the load writes, as <c>pg_get_constraintdef</c> defines them:
+    /// name, drop statement, add statement.
+    /// </summary>
+    private const string ForeignKeysSql =
+        """
+        SELECT k.conname,
+               format('ALTER TABLE %I.%I DROP CONSTRAINT %I', n.nspname, t.relname, k.conname),
+               format('ALTER TABLE %I.%I ADD CONSTRAINT %I %s', n.nspname, t.relname, k.conname, pg_get_constraintdef(k.oid))
+        FROM pg_constraint k
+        JOIN pg_class t ON t.oid = k.conrelid
+        JOIN pg_namespace n ON n.oid = t.relnamespace
+        WHERE k.contype = 'f'
+          AND n.nspname = current_schema()
+          AND t.relname IN ('tenants', 'tenant_slugs', 'members', 'projects', 'project_items', 'tenant_settings')
+        ORDER BY t.relname, k.conname
+        """;
+
+    public static async Task<SeedReport> LoadAsync(
+        TenancyDbContext db, int tenants, int seed, DateTime now, IProgress<long>? progress, CancellationToken cancellationToken)
+    {
+        var total = Stopwatch.StartNew();
+        var phases = new List<SeedPhase>();
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+            var firstSequence = await ScalarAsync<long>(connection, "SELECT count(*) FROM tenant_slugs", cancellationToken);
+            var catalogEmpty = firstSequence == 0
+                && !await ScalarAsync<bool>(connection, "SELECT EXISTS (SELECT 1 FROM tenants)", cancellationToken);
+            var bulk = catalogEmpty && tenants >= BulkLoadThreshold;
+
+            long dataRows;
+            await using (var transaction = await connection.BeginTransactionAsync(cancellationToken))
+            {
+                // Memory for the big sort (slugs in key order) and the index builds, for this transaction only.
+                await ExecuteAsync(connection, "SET LOCAL work_mem = '256MB'", cancellationToken);
+                await ExecuteAsync(connection, "SET LOCAL maintenance_work_mem = '1GB'", cancellationToken);
+                await ExecuteAsync(connection, "SET LOCAL max_parallel_maintenance_workers = 2", cancellationToken);
+
+                // A bulk load sets aside what costs most per row and is cheapest to build once at
+                // the end: the secondary indexes of the catalog (one of them a trigram GIN index)
+                // and the foreign keys of the loaded tables (checked by a trigger per row, but by
+                // a single join when added back). Definitions come from the catalog, so the
+                // migrations stay the source of truth.
+                List<(string Name, string Drop, string Create)> indexes = [];
+                List<(string Name, string Drop, string Create)> foreignKeys = [];
+                if (bulk)
+                {
+                    var step = Stopwatch.StartNew();
+                    indexes = await DefinitionsAsync(connection, SecondaryIndexesSql, cancellationToken);
+                    foreignKeys = await DefinitionsAsync(connection, ForeignKeysSql, cancellationToken);
+                    foreach (var (_, drop, _) in foreignKeys.Concat(indexes))
+                    {
+                        await ExecuteAsync(connection, drop, cancellationToken);
+                    }
+
+                    phases.Add(new SeedPhase($"set aside {indexes.Count} indexes and {foreignKeys.Count} foreign keys", step.Elapsed, 0));
+                }
+
+                var owners = new List<DemoDataOwner>();
+                var copy = Stopwatch.StartNew();
+                var copied = await CopyTenantsAsync(connection, new DemoTenantGenerator(seed, firstSequence, tenants, now), owners, progress, cancellationToken);
+                phases.Add(new SeedPhase("copy tenants", copy.Elapsed, copied));
+
+                var slugs = Stopwatch.StartNew();
+
+                // The rows this transaction wrote, in key order so the primary key grows at its right edge.
+                var slugRows = await ExecuteAsync(
+                    connection,
+                    "INSERT INTO tenant_slugs (slug, tenant_id) SELECT slug, id FROM tenants " +
+                    "WHERE xmin = pg_current_xact_id()::xid ORDER BY slug",
+                    cancellationToken);
+                phases.Add(new SeedPhase("tenant_slugs", slugs.Elapsed, slugRows));
+
+                var data = Stopwatch.StartNew();
+                dataRows = await CopyTenantDataAsync(connection, new DemoTenantDataGenerator(seed, now), owners, cancellationToken);
+                phases.Add(new SeedPhase($"tenant data ({owners.Count:N0} tenants)", data.Elapsed, dataRows));
+
+                foreach (var (name, _, create) in foreignKeys)
+                {
+                    var step = Stopwatch.StartNew();
+                    await ExecuteAsync(connection, create, cancellationToken);
+                    phases.Add(new SeedPhase("add foreign key " + name, step.Elapsed, 0));
+                }
+
+                foreach (var (name, _, create) in indexes)
+                {
+                    var step = Stopwatch.StartNew();
+                    await ExecuteAsync(connection, create, cancellationToken);
+                    phases.Add(new SeedPhase("create index " + name, step.Elapsed, 0));
+                }
+
+                var commit = Stopwatch.StartNew();
+                await transaction.CommitAsync(cancellationToken);
+                phases.Add(new SeedPhase("commit", commit.Elapsed, 0));
+            }
+
+            // Outside the transaction (VACUUM cannot run inside one): the visibility map makes
+            // index-only scans possible, the statistics make the planner's row estimates (and the
+            // tenant list's estimated counts) right.
+            var vacuum = Stopwatch.StartNew();
+            await ExecuteAsync(
+                connection,
+                bulk ? "VACUUM (ANALYZE) tenants, tenant_slugs" : "ANALYZE tenants, tenant_slugs",
+                cancellationToken);
+            await ExecuteAsync(connection, "ANALYZE members, projects, project_items, tenant_settings", cancellationToken);
+            phases.Add(new SeedPhase(bulk ? "vacuum analyze" : "analyze", vacuum.Elapsed, 0));
+
+            return new SeedReport(tenants, dataRows, total.Elapsed) { Phases = phases };
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+
+    private static async Task<long> CopyTenantsAsync(
+        NpgsqlConnection connection,
+        DemoTenantGenerator generator,
+        List<DemoDataOwner> owners,
+        IProgress<long>? progress,
+        CancellationToken cancellationToken)
+    {
+        long rows = 0;
+        await using var importer = await connection.BeginBinaryImportAsync(TenantsCopy, cancellationToken);
+        importer.Timeout = TimeSpan.Zero;
+        while (generator.TryNext(out var t))
+        {
+            await importer.StartRowAsync(cancellationToken);
+            await importer.WriteAsync(t.Id, NpgsqlDbType.Uuid, cancellationToken);
+            await importer.WriteAsync(t.Name, NpgsqlDbType.Varchar, cancellationToken);
+            await importer.WriteAsync(t.Slug, NpgsqlDbType.Varchar, cancellationToken);
+            await importer.WriteAsync(t.OwnerName, NpgsqlDbType.Varchar, cancellationToken);
+            await importer.WriteAsync(t.OwnerEmail, NpgsqlDbType.Varchar, cancellationToken);
+            await importer.WriteAsync(t.StatusName, NpgsqlDbType.Varchar, cancellationToken);
+            await importer.WriteAsync(t.PlanId, NpgsqlDbType.Varchar, cancellationToken);
+            await importer.WriteAsync(t.Region, NpgsqlDbType.Varchar, cancellationToken);
+            await WriteNullableAsync(importer, t.StripeCustomerId, cancellationToken);
+            await WriteNullableAsync(importer, t.StripeSubscriptionId, cancellationToken);
+            await importer.WriteAsync(t.CreatedAt, NpgsqlDbType.TimestampTz, cancellationToken);
+            await importer.WriteAsync(t.UpdatedAt, NpgsqlDbType.TimestampTz, cancellationToken);
+
+            if (t.HasData)
+            {
+                owners.Add(DemoDataOwner.From(t));
+            }
+
+            if (++rows % ProgressEvery == 0)
+            {
+                progress?.Report(rows);
+            }
+        }
+
+        await importer.CompleteAsync(cancellationToken);
+        progress?.Report(rows);
+        return rows;
+    }
+
+    /// <summary>One COPY per table, parents first (the foreign keys are checked row by row).</summary>
+    private static async Task<long> CopyTenantDataAsync(
+        NpgsqlConnection connection, DemoTenantDataGenerator generator, List<DemoDataOwner> owners, CancellationToken cancellationToken)
+    {
+        long rows = 0;
+        var members = new List<DemoMember>();
+        var projects = new List<DemoProject>();
+        var items = new List<DemoItem>();
+        var settings = new List<DemoSetting>();
+
+        await using (var importer = await BeginAsync(connection, "members (tenant_id, id, email, name, role, created_at)", cancellationToken))
+        {
+            foreach (var owner in owners)
+            {
+                generator.Members(owner, members);
+                foreach (var m in members)
+                {
+                    await importer.StartRowAsync(cancellationToken);
+                    await importer.WriteAsync(owner.TenantId, NpgsqlDbType.Uuid, cancellationToken);
+                    await importer.WriteAsync(m.Id, NpgsqlDbType.Uuid, cancellationToken);
+                    await importer.WriteAsync(m.Email, NpgsqlDbType.Varchar, cancellationToken);
+                    await importer.WriteAsync(m.Name, NpgsqlDbType.Varchar, cancellationToken);
+                    await importer.WriteAsync(m.Role, NpgsqlDbType.Varchar, cancellationToken);
+                    await importer.WriteAsync(m.CreatedAt, NpgsqlDbType.TimestampTz, cancellationToken);
+                }
+
+                rows += members.Count;
+            }
+
+            await importer.CompleteAsync(cancellationToken);
+        }
+
+        await using (var importer = await BeginAsync(connection, "projects (tenant_id, id, name, created_at, updated_at)", cancellationToken))
+        {
+            foreach (var owner in owners)
+            {
+                generator.Projects(owner, projects);
+                foreach (var p in projects)
+                {
+                    await importer.StartRowAsync(cancellationToken);
+                    await importer.WriteAsync(owner.TenantId, NpgsqlDbType.Uuid, cancellationToken);
+                    await importer.WriteAsync(p.Id, NpgsqlDbType.Uuid, cancellationToken);
+                    await importer.WriteAsync(p.Name, NpgsqlDbType.Varchar, cancellationToken);
+                    await importer.WriteAsync(p.CreatedAt, NpgsqlDbType.TimestampTz, cancellationToken);
+                    await importer.WriteAsync(p.UpdatedAt, NpgsqlDbType.TimestampTz, cancellationToken);
+                }
+
+                rows += projects.Count;
+            }
+
+            await importer.CompleteAsync(cancellationToken);
+        }
+
+        await using (var importer = await BeginAsync(
+            connection, "project_items (tenant_id, id, project_id, title, size_bytes, created_at, updated_at)", cancellationToken))
+        {
+            foreach (var owner in owners)
+            {
+                generator.Projects(owner, projects);
+                generator.Items(owner, projects, items);
+                foreach (var i in items)
+                {
+                    await importer.StartRowAsync(cancellationToken);
+                    await importer.WriteAsync(owner.TenantId, NpgsqlDbType.Uuid, cancellationToken);
+                    await importer.WriteAsync(i.Id, NpgsqlDbType.Uuid, cancellationToken);
+                    await importer.WriteAsync(i.ProjectId, NpgsqlDbType.Uuid, cancellationToken);
+                    await importer.WriteAsync(i.Title, NpgsqlDbType.Varchar, cancellationToken);
+                    await importer.WriteAsync(i.SizeBytes, NpgsqlDbType.Bigint, cancellationToken);
+                    await importer.WriteAsync(i.CreatedAt, NpgsqlDbType.TimestampTz, cancellationToken);
+                    await importer.WriteAsync(i.UpdatedAt, NpgsqlDbType.TimestampTz, cancellationToken);
+                }
+
+                rows += items.Count;
+            }
+
+            await importer.CompleteAsync(cancellationToken);
+        }
+
+        await using (var importer = await BeginAsync(connection, "tenant_settings (tenant_id, key, value, updated_at)", cancellationToken))
+        {
+            foreach (var owner in owners)
+            {
+                generator.Settings(owner, settings);
+                foreach (var s in settings)
+                {
+                    await importer.StartRowAsync(cancellationToken);
+                    await importer.WriteAsync(owner.TenantId, NpgsqlDbType.Uuid, cancellationToken);
+                    await importer.WriteAsync(s.Key, NpgsqlDbType.Varchar, cancellationToken);
+                    await importer.WriteAsync(s.Value, NpgsqlDbType.Varchar, cancellationToken);
+                    await importer.WriteAsync(s.UpdatedAt, NpgsqlDbType.TimestampTz, cancellationToken);
+                }
+
+                rows += settings.Count;
+            }
+
+            await importer.CompleteAsync(cancellationToken);
+        }
+
+        return rows;
+    }
+
+    private static async Task<NpgsqlBinaryImporter> BeginAsync(NpgsqlConnection connection, string table, CancellationToken cancellationToken)
+    {
+        var importer = await connection.BeginBinaryImportAsync($"COPY {table} FROM STDIN (FORMAT BINARY)", cancellationToken);
+
+        // Foreign key checks run when the COPY completes; a big load may take longer than the command timeout.
+        importer.Timeout = TimeSpan.Zero;
+        return importer;
+    }
+
+    private static Task WriteNullableAsync(NpgsqlBinaryImporter importer, string? value, CancellationToken cancellationToken) =>
+        value is null
+            ? importer.WriteNullAsync(cancellationToken)
+            : importer.WriteAsync(value, NpgsqlDbType.Varchar, cancellationToken);
+
+    private static async Task<List<(string Name, string Drop, string Create)>> DefinitionsAsync(
+        NpgsqlConnection connection, string sql, CancellationToken cancellationToken)
+    {
+        var definitions = new List<(string, string, string)>();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            definitions.Add((reader.GetString(0), reader.GetString(1), reader.GetString(2)));
+        }
+
+        return definitions;
+    }
+
+    private static async Task<int> ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)
+    {
+        // Index builds and VACUUM on millions of rows take minutes: no command timeout.
+        await using var command = new NpgsqlCommand(sql, connection) { CommandTimeout = 0 };
+        return await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static async Task<T> ScalarAsync<T>(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(sql, connection) { CommandTimeout = 0 };
+        return (T)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+}

@@ -1,0 +1,70 @@
+using System.Globalization;
+using Npgsql;
+using Tenancy.Core.Data;
+
+namespace Tenancy.Benchmarks;
+
+public sealed class BenchOptionsException(string message) : Exception(message);
+
+/// <summary>Command-line options shared by the benchmark commands.</summary>
+public sealed record BenchOptions
+{
+    public const string PostgresVariable = "TENANCY_TEST_POSTGRES";
+    public const string BenchDatabase = "tenancy_bench";
+
+    public int Tenants { get; init; } = 1_000_000;
+
+    /// <summary>Timed samples per case for the tenant catalog.</summary>
+    public int Samples { get; init; } = 100;
+
+    /// <summary>Timed samples per case for the naive queries that take seconds.</summary>
+    public int NaiveSamples { get; init; } = 5;
+
+    public DatabaseProvider Provider { get; init; } = DatabaseProvider.Postgres;
+
+    public string? Connection { get; init; }
+
+    public static BenchOptions Parse(string[] args)
+    {
+        var options = new BenchOptions();
+        for (var i = 0; i < args.Length; i++)
+        {
+            var name = args[i];
+            var value = i + 1 < args.Length ? args[++i] : throw new BenchOptionsException($"{name} needs a value");
+            options = name switch
+            {
+                "--tenants" => options with { Tenants = PositiveInt(name, value) },
+                "--samples" => options with { Samples = PositiveInt(name, value) },
+                "--naive-samples" => options with { NaiveSamples = PositiveInt(name, value) },
+                "--provider" => options with
+                {
+                    Provider = Enum.TryParse<DatabaseProvider>(value, ignoreCase: true, out var provider)
+                        ? provider
+                        : throw new BenchOptionsException($"unknown provider '{value}'"),
+                },
+                "--connection" => options with { Connection = value },
+                _ => throw new BenchOptionsException($"unknown option {name}"),
+            };
+        }
+
+        return options;
+    }
+
+    /// <summary>The PostgreSQL connection string: --connection, or TENANCY_TEST_POSTGRES pointed at the benchmark database.</summary>
+    public string PostgresConnectionString()
+    {
+        if (Connection is not null)
+        {
+            return Connection;
+        }
+
+        var server = Environment.GetEnvironmentVariable(PostgresVariable)
+            ?? throw new BenchOptionsException($"{PostgresVariable} is not set: run through scripts/bench.sh, or pass --connection.");
+        return new NpgsqlConnectionStringBuilder(server) { Database = BenchDatabase }.ConnectionString;
+    }
+
+    private static int PositiveInt(string name, string value) =>
+        int.TryParse(value, NumberStyles.AllowThousands, CultureInfo.InvariantCulture, out var n) && n > 0
+            ? n
+            : throw new BenchOptionsException($"{name} must be a positive whole number (got '{value}')");
+}

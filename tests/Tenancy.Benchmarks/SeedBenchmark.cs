@@ -1,0 +1,81 @@
+using System.Diagnostics;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Tenancy.Core;
+using Tenancy.Core.Data;
+using Tenancy.Core.Data.Seeding;
+using Tenancy.Core.Features.Tenants;
+
+namespace Tenancy.Benchmarks;
+
+/// <summary>Migrates the benchmark database and seeds it with the demo data seeder, printing the rates.</summary>
+public static class SeedBenchmark
+{
+    public static async Task<int> RunAsync(BenchOptions options)
+    {
+        await using var services = CreateServices(options);
+        await MigrateAsync(services);
+        var report = await SeedAsync(services, options.Tenants);
+        return report is null ? 1 : 0;
+    }
+
+    /// <summary>The tenancy database and catalog for the chosen provider, as the app wires them.</summary>
+    public static ServiceProvider CreateServices(BenchOptions options)
+    {
+        var connectionString = options.Provider == DatabaseProvider.Postgres
+            ? options.PostgresConnectionString()
+            : options.Connection ?? throw new BenchOptionsException("--provider sqlite needs --connection \"Data Source=...\"");
+        return new ServiceCollection()
+            .AddTenancyDatabase(options.Provider, connectionString, Directory.GetCurrentDirectory())
+            .AddSingleton<TenantCatalog>()
+            .AddSingleton<DemoDataSeeder>()
+            .BuildServiceProvider();
+    }
+
+    public static async Task MigrateAsync(IServiceProvider services)
+    {
+        var watch = Stopwatch.StartNew();
+        await using var db = await services.GetRequiredService<IDbContextFactory<TenancyDbContext>>().CreateDbContextAsync();
+        await db.Database.MigrateAsync();
+        if (db.Provider == DatabaseProvider.Sqlite)
+        {
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;");
+        }
+
+        Console.WriteLine($"# migrated ({db.Provider}) in {watch.Elapsed.TotalSeconds:F1} s");
+    }
+
+    public static async Task<SeedReport?> SeedAsync(IServiceProvider services, int tenants)
+    {
+        var seeder = services.GetRequiredService<DemoDataSeeder>();
+        var watch = Stopwatch.StartNew();
+        var step = Math.Max(tenants / 10, 10_000);
+        var nextReport = (long)step;
+        var progress = new SynchronousProgress(written =>
+        {
+            if (written >= nextReport)
+            {
+                Console.WriteLine($"#   {written:N0} tenants after {watch.Elapsed.TotalSeconds:F1} s");
+                nextReport = (written / step + 1) * step;
+            }
+        });
+
+        var report = await seeder.SeedAsync(tenants, CancellationToken.None, progress);
+        foreach (var phase in report.Phases)
+        {
+            var rate = phase.Rows > 0 ? $" ({phase.Rows:N0} rows, {phase.RowsPerSecond:N0} rows/s)" : "";
+            Console.WriteLine($"#   {phase.Name}: {phase.Elapsed.TotalSeconds:F1} s{rate}");
+        }
+
+        Console.WriteLine(
+            $"SEED tenants={report.Tenants} tenant_data_rows={report.TenantDataRows} seconds={report.Elapsed.TotalSeconds:F1} " +
+            $"tenants_per_s={report.TenantsPerSecond:F0}");
+        return report;
+    }
+
+    /// <summary>Reports on the caller's thread (<see cref="Progress{T}"/> would post to the thread pool and print late).</summary>
+    private sealed class SynchronousProgress(Action<long> report) : IProgress<long>
+    {
+        public void Report(long value) => report(value);
+    }
+}
