@@ -31,6 +31,22 @@ public partial class TenantList
     private TenantExactMatch? _exactMatch;
     private CancellationTokenSource? _loadCancellation;
 
+    // Query parameters are declared so that the router re-renders this page when only the
+    // query string changes (a page without parameters is not updated on same-page navigation).
+    // The values are read through TenantListUrl.Parse, which also reports what it ignores.
+#pragma warning disable IDE0051, CS0169 // Set by the framework; read via Navigation.Uri.
+    [SupplyParameterFromQuery(Name = "q")] private string? QueryQ { get; set; }
+    [SupplyParameterFromQuery(Name = "status")] private string? QueryStatus { get; set; }
+    [SupplyParameterFromQuery(Name = "plan")] private string? QueryPlan { get; set; }
+    [SupplyParameterFromQuery(Name = "region")] private string? QueryRegion { get; set; }
+    [SupplyParameterFromQuery(Name = "sort")] private string? QuerySort { get; set; }
+    [SupplyParameterFromQuery(Name = "dir")] private string? QueryDir { get; set; }
+    [SupplyParameterFromQuery(Name = "size")] private string? QuerySize { get; set; }
+    [SupplyParameterFromQuery(Name = "after")] private string? QueryAfter { get; set; }
+    [SupplyParameterFromQuery(Name = "before")] private string? QueryBefore { get; set; }
+    [SupplyParameterFromQuery(Name = "page")] private string? QueryPage { get; set; }
+#pragma warning restore IDE0051, CS0169
+
     private bool HasFilters => _query.SearchTerm is not null || _query.Status is not null || _query.PlanId is not null || _query.Region is not null;
 
     private bool CanGoBack => _page?.HasPrevious == true && !_loading;
