@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Routing;
 using Microsoft.AspNetCore.Components.Web;
 using MudBlazor;
 using Tenancy.Core.Features.Plans;
@@ -30,6 +31,7 @@ public partial class TenantList
     private TenantCount? _count;
     private TenantExactMatch? _exactMatch;
     private CancellationTokenSource? _loadCancellation;
+    private bool _disposed;
 
     private bool HasFilters => _query.SearchTerm is not null || _query.Status is not null || _query.PlanId is not null || _query.Region is not null;
 
@@ -43,6 +45,7 @@ public partial class TenantList
 
     protected override async Task OnInitializedAsync()
     {
+        Navigation.LocationChanged += OnLocationChanged;
         try
         {
             _plans = await Catalog.ListPlansAsync();
@@ -54,9 +57,46 @@ public partial class TenantList
         }
     }
 
-    protected override async Task OnParametersSetAsync()
+    protected override Task OnParametersSetAsync() => ShowUriAsync();
+
+    /// <summary>
+    /// Every search, filter, sort and page change navigates to a new <c>/tenants?…</c> URL (as do
+    /// back/forward). Blazor does not set this page's parameters again when only the query string
+    /// changes (the page has none), so OnParametersSetAsync would never see those URLs: follow them here.
+    /// </summary>
+    private async void OnLocationChanged(object? sender, LocationChangedEventArgs e)
     {
-        // Query-string changes re-render this same page; load only when the URL really changed.
+        if (_disposed || !IsListLocation(e.Location))
+        {
+            return;
+        }
+
+        try
+        {
+            await InvokeAsync(async () =>
+            {
+                await ShowUriAsync();
+                StateHasChanged();
+            });
+        }
+        catch (Exception ex)
+        {
+            await DispatchExceptionAsync(ex);
+        }
+    }
+
+    /// <summary>True for this page's own routes (<c>/</c> and <c>/tenants</c>), whatever the query string.</summary>
+    private bool IsListLocation(string location)
+    {
+        var path = Navigation.ToBaseRelativePath(location);
+        var end = path.IndexOfAny(['?', '#']);
+        path = (end < 0 ? path : path[..end]).TrimEnd('/');
+        return path.Length == 0 || string.Equals("/" + path, TenantListUrl.Path, StringComparison.OrdinalIgnoreCase);
+    }
+
+    private async Task ShowUriAsync()
+    {
+        // Load only when the URL really changed (a re-render, or the list's own clean-up of a link, does not).
         if (Navigation.Uri == _loadedUri)
         {
             return;
@@ -231,6 +271,8 @@ public partial class TenantList
 
     public void Dispose()
     {
+        _disposed = true;
+        Navigation.LocationChanged -= OnLocationChanged;
         _loadCancellation?.Cancel();
         _loadCancellation?.Dispose();
     }
