@@ -17,7 +17,12 @@ public sealed class TenantSearchShould(PortalFixture portal)
         await Expect(session.Page.GetByTestId("signed-in-role")).ToHaveTextAsync("Support");
         await Expect(list.Count).ToHaveTextAsync($"{TestTenants.All.Count} tenants");
 
-        await list.TypeSearchAsync("quantum ana");
+        // Type a word and a space, pause until the list has searched for it, then type on.
+        await list.TypeSearchAsync("quantum ");
+        await Expect(session.Page).ToHaveURLAsync(new Regex(@"/tenants\?q=quantum$"));
+        await list.TypeSearchAsync("ana");
+
+        await Expect(list.SearchBox).ToHaveValueAsync("quantum ana");
 
         await Expect(list.TenantNames).ToHaveTextAsync([Target.Name]);
         await Expect(list.Count).ToHaveTextAsync("1 match");

@@ -118,7 +118,11 @@ public partial class TenantList
             }
         }
 
-        if (_searchError is null)
+        // Show the URL's search in the box when it says something else (a link, back/forward),
+        // but leave the box alone when the URL is just the trimmed form of what is being typed:
+        // replacing "quantum " with "quantum" would eat the space before the next word.
+        var typed = string.IsNullOrWhiteSpace(_searchText) ? null : _searchText.Trim();
+        if (_searchError is null && typed != _query.SearchTerm)
         {
             _searchText = _query.Search;
         }
