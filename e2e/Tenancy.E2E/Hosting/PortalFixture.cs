@@ -27,7 +27,26 @@ public sealed class PortalFixture : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        var cancellationToken = TestContext.Current.CancellationToken;
+        try
+        {
+            await StartAsync(TestContext.Current.CancellationToken);
+        }
+        catch
+        {
+            // Leave no database or server behind when a later step (say, the browser) fails.
+            await DisposeAsync();
+            throw;
+        }
+    }
+
+    private async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var chromium = Environment.GetEnvironmentVariable(ChromiumVariable) is { Length: > 0 } path ? path : "/usr/bin/chromium";
+        if (!File.Exists(chromium))
+        {
+            throw new InvalidOperationException(
+                $"No Chromium at {chromium}: apt-get install chromium, or point {ChromiumVariable} at a Chromium binary.");
+        }
 
         // Generous upper bound for an auto-waiting expectation on a busy 2-core machine; a
         // passing expectation returns as soon as it holds.
@@ -41,7 +60,7 @@ public sealed class PortalFixture : IAsyncLifetime
         _playwright = await Playwright.CreateAsync();
         _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
-            ExecutablePath = Environment.GetEnvironmentVariable(ChromiumVariable) is { Length: > 0 } path ? path : "/usr/bin/chromium",
+            ExecutablePath = chromium,
             Headless = true,
             Args = ChromiumArgs,
         });
@@ -95,6 +114,8 @@ public sealed class PortalFixture : IAsyncLifetime
         {
             await _database.DisposeAsync();
         }
+
+        (_browser, _playwright, _app, _database) = (null, null, null, null);
     }
 }
 
