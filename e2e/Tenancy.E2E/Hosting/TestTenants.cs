@@ -6,7 +6,8 @@ namespace Tenancy.E2E.Hosting;
 
 /// <summary>
 /// The tenants every end-to-end test sees: 120 generated ones with known names, ids and dates
-/// (so screenshots and expected orders are the same on every run) plus one distinctive target.
+/// (so screenshots and expected orders are the same on every run), one distinctive target and
+/// one near miss.
 /// </summary>
 internal static class TestTenants
 {
@@ -41,7 +42,22 @@ internal static class TestTenants
         UpdatedAt = new DateTime(2025, 6, 2, 11, 30, 0, DateTimeKind.Utc),
     };
 
-    public static IReadOnlyList<Tenant> All { get; } = [.. Generated(), Target];
+    /// <summary>Shares the word "quantum" with <see cref="Target"/>, so a search narrows from two matches to one.</summary>
+    public static Tenant NearMiss { get; } = new()
+    {
+        Id = Guid.Parse("01950c3a-7d2e-7b41-9c3e-5a2f0e2e0002"),
+        Name = "Quantum Leap Foods",
+        Slug = "quantum-leap-foods",
+        OwnerName = "Tomás Ortega",
+        OwnerEmail = "tomas@quantum-leap-foods.example",
+        Status = TenantStatus.Trial,
+        PlanId = PlanCatalog.Starter,
+        Region = "sa-east",
+        CreatedAt = new DateTime(2025, 2, 1, 8, 0, 0, DateTimeKind.Utc),
+        UpdatedAt = new DateTime(2025, 2, 1, 8, 0, 0, DateTimeKind.Utc),
+    };
+
+    public static IReadOnlyList<Tenant> All { get; } = [.. Generated(), Target, NearMiss];
 
     /// <summary>Six in ten are active, so an "active" filter spans more than one page of 50.</summary>
     private static TenantStatus StatusOf(int i) => (i % 10) switch

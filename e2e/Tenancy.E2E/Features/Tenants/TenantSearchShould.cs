@@ -2,12 +2,13 @@ using System.Text.RegularExpressions;
 using Tenancy.E2E.Hosting;
 using Tenancy.E2E.Pages;
 using static Microsoft.Playwright.Assertions;
+using Tenant = Tenancy.Core.Features.Tenants.Tenant;
 
 namespace Tenancy.E2E.Features.Tenants;
 
 public sealed class TenantSearchShould(PortalFixture portal)
 {
-    private static readonly Core.Features.Tenants.Tenant Target = TestTenants.Target;
+    private static readonly Tenant Target = TestTenants.Target;
 
     [Fact]
     public async Task FindATenantByPartOfItsNameAndOpenIt()
@@ -17,13 +18,15 @@ public sealed class TenantSearchShould(PortalFixture portal)
         await Expect(session.Page.GetByTestId("signed-in-role")).ToHaveTextAsync("Support");
         await Expect(list.Count).ToHaveTextAsync($"{TestTenants.All.Count} tenants");
 
-        // Type a word and a space, pause until the list has searched for it, then type on.
+        // Type a word and a space, pause until the list shows what it found, then type on.
         await list.TypeSearchAsync("quantum ");
+        await Expect(list.TenantNames).ToHaveTextAsync([TestTenants.NearMiss.Name, Target.Name]);
+        await Expect(list.Count).ToHaveTextAsync("2 matches");
         await Expect(session.Page).ToHaveURLAsync(new Regex(@"/tenants\?q=quantum$"));
         await list.TypeSearchAsync("ana");
 
         await Expect(list.SearchBox).ToHaveValueAsync("quantum ana");
-
+        // One match, and a count that differs from the previous search's: this result is the final one.
         await Expect(list.TenantNames).ToHaveTextAsync([Target.Name]);
         await Expect(list.Count).ToHaveTextAsync("1 match");
         await Expect(session.Page).ToHaveURLAsync(new Regex(@"/tenants\?q=quantum(\+|%20)ana$"));
