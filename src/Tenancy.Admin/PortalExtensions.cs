@@ -45,6 +45,9 @@ public static class PortalExtensions
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseAntiforgery();
+        // CSS, scripts and the favicon are public: the fallback policy (signed-in staff only)
+        // would otherwise redirect them to /signin, leaving the sign-in page itself unstyled and
+        // without scripts for the very people who are not signed in yet.
         app.MapStaticAssets().AllowAnonymous();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;

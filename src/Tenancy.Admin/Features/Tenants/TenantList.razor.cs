@@ -70,9 +70,11 @@ public partial class TenantList
         }
     }
 
-    protected override async Task OnParametersSetAsync()
+    protected override Task OnParametersSetAsync() => ShowUriAsync();
+
+    private async Task ShowUriAsync()
     {
-        // Query-string changes re-render this same page; load only when the URL really changed.
+        // Load only when the URL really changed (a re-render, or the list's own clean-up of a link, does not).
         if (Navigation.Uri == _loadedUri)
         {
             return;
@@ -94,7 +96,11 @@ public partial class TenantList
             }
         }
 
-        if (_searchError is null)
+        // Show the URL's search in the box when it says something else (a link, back/forward),
+        // but leave the box alone when the URL is just the trimmed form of what is being typed:
+        // replacing "quantum " with "quantum" would eat the space before the next word.
+        var typed = string.IsNullOrWhiteSpace(_searchText) ? null : _searchText.Trim();
+        if (_searchError is null && typed != _query.SearchTerm)
         {
             _searchText = _query.Search;
         }

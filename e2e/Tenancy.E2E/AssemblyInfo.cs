@@ -1,0 +1,3 @@
+using Tenancy.E2E.Hosting;
+
+[assembly: AssemblyFixture(typeof(PortalFixture))]

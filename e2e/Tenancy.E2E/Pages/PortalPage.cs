@@ -1,0 +1,23 @@
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace Tenancy.E2E.Pages;
+
+/// <summary>A page inside the portal's main layout, running on the interactive circuit.</summary>
+public abstract class PortalPage(IPage page)
+{
+    public IPage Page { get; } = page;
+
+    /// <summary>Blazor's "An unhandled error has occurred" bar.</summary>
+    public ILocator ErrorBar => Page.Locator("#blazor-error-ui");
+
+    /// <summary>
+    /// Waits until the circuit is connected (MainLayout renders <c>circuit-ready</c> only when
+    /// interactive): before that, the prerendered HTML is visible but clicks and typing do nothing.
+    /// </summary>
+    protected Task WaitForCircuitAsync() =>
+        Expect(Page.GetByTestId("circuit-ready")).ToBeAttachedAsync();
+
+    /// <summary>Takes a screenshot with motion and the text caret frozen.</summary>
+    public Task ScreenshotAsync(string fileName) => Screenshots.TakeAsync(Page, fileName);
+}

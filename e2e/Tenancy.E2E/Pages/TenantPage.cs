@@ -1,0 +1,43 @@
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace Tenancy.E2E.Pages;
+
+/// <summary>One tenant at <c>/tenants/{id}</c>, or its "Tenant not found" page.</summary>
+public sealed class TenantPage(IPage page) : PortalPage(page)
+{
+    /// <summary>The tenant's name, or "Tenant not found".</summary>
+    public ILocator Heading => Page.GetByRole(AriaRole.Heading, new() { Level = 1 });
+
+    public ILocator BackToTenantsLink => Page.GetByRole(AriaRole.Link, new() { Name = "Back to tenants" });
+
+    public ILocator GoToTenantsLink => Page.GetByRole(AriaRole.Link, new() { Name = "Go to tenants" });
+
+    /// <summary>The value next to a label in the Overview or Identifiers cards ("Slug", "Stripe customer").</summary>
+    public ILocator Fact(string label) =>
+        Page.GetByRole(AriaRole.Term).Filter(new() { HasTextRegex = new Regex($"^{Regex.Escape(label)}$") })
+            .Locator("xpath=following-sibling::dd[1]");
+
+    public async Task<TenantPage> GotoAsync(Guid id)
+    {
+        await Page.GotoAsync($"/tenants/{id}");
+        await WaitUntilReadyAsync();
+        return this;
+    }
+
+    public async Task WaitUntilReadyAsync()
+    {
+        await Expect(Page).ToHaveURLAsync(new Regex("/tenants/[0-9a-f-]{36}$"));
+        await WaitForCircuitAsync();
+        await Expect(Heading).ToBeVisibleAsync();
+    }
+
+    public async Task<TenantListPage> BackToTenantsAsync()
+    {
+        await BackToTenantsLink.ClickAsync();
+        var list = new TenantListPage(Page);
+        await list.WaitUntilReadyAsync();
+        return list;
+    }
+}

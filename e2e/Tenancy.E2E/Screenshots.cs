@@ -1,0 +1,31 @@
+using System.Reflection;
+using Microsoft.Playwright;
+
+namespace Tenancy.E2E;
+
+/// <summary>Screenshots kept in the source tree (<c>e2e/Tenancy.E2E/screenshots</c>) and committed.</summary>
+public static class Screenshots
+{
+    private const string FreezeMotion =
+        "*, *::before, *::after { transition: none !important; animation: none !important; caret-color: transparent !important; }";
+
+    public static string Directory { get; } = typeof(Screenshots).Assembly
+        .GetCustomAttributes<AssemblyMetadataAttribute>()
+        .Single(a => a.Key == "ScreenshotDirectory").Value!;
+
+    public static async Task TakeAsync(IPage page, string fileName)
+    {
+        System.IO.Directory.CreateDirectory(Directory);
+        var path = Path.Combine(Directory, fileName);
+        var temporary = path + ".tmp";
+        await page.AddStyleTagAsync(new() { Content = FreezeMotion });
+        await page.ScreenshotAsync(new()
+        {
+            Path = temporary,
+            Type = ScreenshotType.Png,
+            Animations = ScreenshotAnimations.Disabled,
+            Caret = ScreenshotCaret.Hide,
+        });
+        File.Move(temporary, path, overwrite: true);
+    }
+}
