@@ -9,16 +9,28 @@ namespace Tenancy.Admin.Tests.Infrastructure;
 /// The real portal in-process (Development, SQLite in a temp file, no demo data), with helpers
 /// to sign in through the development sign-in exactly as a browser does.
 /// </summary>
-public sealed partial class PortalFactory : WebApplicationFactory<Program>
+/// <param name="databasePath">A SQLite file to share with another instance; by default one of its own, deleted on dispose.</param>
+/// <param name="environment">The hosting environment.</param>
+/// <param name="settings">Extra configuration, as keys and values.</param>
+public sealed partial class PortalFactory(
+    string? databasePath = null,
+    string environment = "Development",
+    IReadOnlyDictionary<string, string?>? settings = null) : WebApplicationFactory<Program>
 {
-    private readonly string _databasePath = Path.Combine(Path.GetTempPath(), $"tenancy-portal-tests-{Guid.NewGuid():N}.db");
+    private readonly bool _ownsDatabase = databasePath is null;
+
+    public string DatabasePath { get; } = databasePath ?? Path.Combine(Path.GetTempPath(), $"tenancy-portal-tests-{Guid.NewGuid():N}.db");
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        builder.UseEnvironment("Development");
+        builder.UseEnvironment(environment);
         builder.UseSetting("Database:Provider", "Sqlite");
-        builder.UseSetting("ConnectionStrings:Tenancy", $"Data Source={_databasePath}");
+        builder.UseSetting("ConnectionStrings:Tenancy", $"Data Source={DatabasePath}");
         builder.UseSetting("Database:DemoTenants", "0");
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            builder.UseSetting(key, value);
+        }
     }
 
     /// <summary>A client that keeps cookies and does not follow redirects (so tests see them).</summary>
@@ -57,8 +69,13 @@ public sealed partial class PortalFactory : WebApplicationFactory<Program>
     protected override void Dispose(bool disposing)
     {
         base.Dispose(disposing);
+        if (!_ownsDatabase)
+        {
+            return;
+        }
+
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        foreach (var file in new[] { _databasePath, _databasePath + "-wal", _databasePath + "-shm" })
+        foreach (var file in new[] { DatabasePath, DatabasePath + "-wal", DatabasePath + "-shm" })
         {
             File.Delete(file);
         }
