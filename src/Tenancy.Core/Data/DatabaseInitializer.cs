@@ -28,6 +28,13 @@ public sealed partial class DatabaseInitializer(
         }
 
         var demoTenants = options.Value.EffectiveDemoTenants;
+        if (demoTenants > 0 && (await db.Database.GetPendingMigrationsAsync(cancellationToken)).Any())
+        {
+            // Migrations are left to a deploy step (MigrateOnStartup off) that has not run yet.
+            LogNotMigrated();
+            return;
+        }
+
         if (demoTenants > 0 && !await db.Tenants.AnyAsync(cancellationToken))
         {
             LogSeeding(demoTenants);
@@ -64,6 +71,9 @@ public sealed partial class DatabaseInitializer(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Seeded {Tenants} tenants in {Seconds:F1} s ({Rate:N0} tenants/s)")]
     private partial void LogSeeded(long tenants, double seconds, double rate);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The database has pending migrations and Database:MigrateOnStartup is off: demo data is not seeded, /readyz answers 503 until they are applied")]
+    private partial void LogNotMigrated();
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Readiness check failed")]
     private partial void LogNotReady(Exception exception);
