@@ -5,6 +5,7 @@ using Microsoft.Extensions.Hosting;
 using Tenancy.Core.Data;
 using Tenancy.Core.Data.Seeding;
 using Tenancy.Core.Features.Audit;
+using Tenancy.Core.Features.Quotas;
 using Tenancy.Core.Features.Tenants;
 
 namespace Tenancy.Core;
@@ -31,6 +32,7 @@ public static class TenancyCoreExtensions
         builder.Services.AddSingleton<AuditLog>();
         builder.Services.AddSingleton<DemoDataSeeder>();
         builder.Services.AddSingleton<DatabaseInitializer>();
+        builder.Services.AddTenancyQuotas();
         return builder;
     }
 

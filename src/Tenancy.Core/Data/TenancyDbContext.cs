@@ -1,8 +1,10 @@
 using Microsoft.EntityFrameworkCore;
 using Tenancy.Core.Features.Audit;
 using Tenancy.Core.Features.Plans;
+using Tenancy.Core.Features.Quotas;
 using Tenancy.Core.Features.TenantData;
 using Tenancy.Core.Features.Tenants;
+using Tenancy.Core.Features.Usage;
 
 namespace Tenancy.Core.Data;
 
@@ -33,6 +35,12 @@ public abstract class TenancyDbContext(DbContextOptions options) : DbContext(opt
     public DbSet<AuditEntry> AuditLog => Set<AuditEntry>();
 
     public DbSet<DataProtectionKeyRow> DataProtectionKeys => Set<DataProtectionKeyRow>();
+
+    public DbSet<PlanQuota> PlanQuotas => Set<PlanQuota>();
+
+    public DbSet<TenantQuotaSet> TenantQuotaSets => Set<TenantQuotaSet>();
+
+    public DbSet<UsageCounter> UsageCounters => Set<UsageCounter>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

@@ -176,6 +176,195 @@ namespace Tenancy.Core.Data.Migrations.Sqlite
                         });
                 });
 
+            modelBuilder.Entity("Tenancy.Core.Features.Quotas.PlanQuota", b =>
+                {
+                    b.Property<string>("PlanId")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("plan_id");
+
+                    b.Property<string>("Metric")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("metric");
+
+                    b.Property<long?>("DefaultLimit")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("default_limit");
+
+                    b.HasKey("PlanId", "Metric");
+
+                    b.ToTable("plan_quotas", (string)null);
+
+                    b.HasData(
+                        new
+                        {
+                            PlanId = "free",
+                            Metric = "Seats",
+                            DefaultLimit = 3L
+                        },
+                        new
+                        {
+                            PlanId = "free",
+                            Metric = "Projects",
+                            DefaultLimit = 3L
+                        },
+                        new
+                        {
+                            PlanId = "free",
+                            Metric = "StorageBytes",
+                            DefaultLimit = 1000000000L
+                        },
+                        new
+                        {
+                            PlanId = "free",
+                            Metric = "ApiRequestsPerMonth",
+                            DefaultLimit = 10000L
+                        },
+                        new
+                        {
+                            PlanId = "free",
+                            Metric = "ApiRequestsPerSecond",
+                            DefaultLimit = 5L
+                        },
+                        new
+                        {
+                            PlanId = "free",
+                            Metric = "TransferBytesPerMonth",
+                            DefaultLimit = 5000000000L
+                        },
+                        new
+                        {
+                            PlanId = "starter",
+                            Metric = "Seats",
+                            DefaultLimit = 10L
+                        },
+                        new
+                        {
+                            PlanId = "starter",
+                            Metric = "Projects",
+                            DefaultLimit = 25L
+                        },
+                        new
+                        {
+                            PlanId = "starter",
+                            Metric = "StorageBytes",
+                            DefaultLimit = 50000000000L
+                        },
+                        new
+                        {
+                            PlanId = "starter",
+                            Metric = "ApiRequestsPerMonth",
+                            DefaultLimit = 1000000L
+                        },
+                        new
+                        {
+                            PlanId = "starter",
+                            Metric = "ApiRequestsPerSecond",
+                            DefaultLimit = 20L
+                        },
+                        new
+                        {
+                            PlanId = "starter",
+                            Metric = "TransferBytesPerMonth",
+                            DefaultLimit = 100000000000L
+                        },
+                        new
+                        {
+                            PlanId = "professional",
+                            Metric = "Seats",
+                            DefaultLimit = 50L
+                        },
+                        new
+                        {
+                            PlanId = "professional",
+                            Metric = "Projects",
+                            DefaultLimit = 250L
+                        },
+                        new
+                        {
+                            PlanId = "professional",
+                            Metric = "StorageBytes",
+                            DefaultLimit = 500000000000L
+                        },
+                        new
+                        {
+                            PlanId = "professional",
+                            Metric = "ApiRequestsPerMonth",
+                            DefaultLimit = 10000000L
+                        },
+                        new
+                        {
+                            PlanId = "professional",
+                            Metric = "ApiRequestsPerSecond",
+                            DefaultLimit = 100L
+                        },
+                        new
+                        {
+                            PlanId = "professional",
+                            Metric = "TransferBytesPerMonth",
+                            DefaultLimit = 1000000000000L
+                        },
+                        new
+                        {
+                            PlanId = "enterprise",
+                            Metric = "Seats"
+                        },
+                        new
+                        {
+                            PlanId = "enterprise",
+                            Metric = "Projects"
+                        },
+                        new
+                        {
+                            PlanId = "enterprise",
+                            Metric = "StorageBytes",
+                            DefaultLimit = 10000000000000L
+                        },
+                        new
+                        {
+                            PlanId = "enterprise",
+                            Metric = "ApiRequestsPerMonth"
+                        },
+                        new
+                        {
+                            PlanId = "enterprise",
+                            Metric = "ApiRequestsPerSecond",
+                            DefaultLimit = 1000L
+                        },
+                        new
+                        {
+                            PlanId = "enterprise",
+                            Metric = "TransferBytesPerMonth"
+                        });
+                });
+
+            modelBuilder.Entity("Tenancy.Core.Features.Quotas.TenantQuotaSet", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("updated_at");
+
+                    b.Property<string>("UpdatedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("updated_by");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("version");
+
+                    b.HasKey("TenantId");
+
+                    b.ToTable("tenant_quota_sets", (string)null);
+                });
+
             modelBuilder.Entity("Tenancy.Core.Features.TenantData.Member", b =>
                 {
                     b.Property<Guid>("TenantId")
@@ -422,6 +611,89 @@ namespace Tenancy.Core.Data.Migrations.Sqlite
                     b.ToTable("tenant_slugs", (string)null);
                 });
 
+            modelBuilder.Entity("Tenancy.Core.Features.Usage.UsageCounter", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<string>("Metric")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("metric");
+
+                    b.Property<string>("Period")
+                        .HasMaxLength(7)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("period")
+                        .IsFixedLength(false);
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("updated_at");
+
+                    b.Property<long>("Used")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("used");
+
+                    b.HasKey("TenantId", "Metric", "Period");
+
+                    b.ToTable("usage_counters", (string)null);
+                });
+
+            modelBuilder.Entity("Tenancy.Core.Features.Quotas.PlanQuota", b =>
+                {
+                    b.HasOne("Tenancy.Core.Features.Plans.Plan", null)
+                        .WithMany()
+                        .HasForeignKey("PlanId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Tenancy.Core.Features.Quotas.TenantQuotaSet", b =>
+                {
+                    b.HasOne("Tenancy.Core.Features.Tenants.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.OwnsMany("Tenancy.Core.Features.Quotas.TenantQuotaOverride", "Overrides", b1 =>
+                        {
+                            b1.Property<Guid>("TenantId")
+                                .HasColumnType("TEXT")
+                                .HasColumnName("tenant_id");
+
+                            b1.Property<string>("Metric")
+                                .HasMaxLength(32)
+                                .HasColumnType("TEXT")
+                                .HasColumnName("metric");
+
+                            b1.Property<DateTime>("UpdatedAt")
+                                .HasColumnType("TEXT")
+                                .HasColumnName("updated_at");
+
+                            b1.Property<string>("UpdatedBy")
+                                .IsRequired()
+                                .HasMaxLength(200)
+                                .HasColumnType("TEXT")
+                                .HasColumnName("updated_by");
+
+                            b1.Property<long?>("Value")
+                                .HasColumnType("INTEGER")
+                                .HasColumnName("value");
+
+                            b1.HasKey("TenantId", "Metric");
+
+                            b1.ToTable("tenant_quota_overrides", (string)null);
+
+                            b1.WithOwner()
+                                .HasForeignKey("TenantId");
+                        });
+
+                    b.Navigation("Overrides");
+                });
+
             modelBuilder.Entity("Tenancy.Core.Features.TenantData.Member", b =>
                 {
                     b.HasOne("Tenancy.Core.Features.Tenants.Tenant", null)
@@ -467,6 +739,15 @@ namespace Tenancy.Core.Data.Migrations.Sqlite
                         .IsRequired();
 
                     b.Navigation("Plan");
+                });
+
+            modelBuilder.Entity("Tenancy.Core.Features.Usage.UsageCounter", b =>
+                {
+                    b.HasOne("Tenancy.Core.Features.Tenants.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Tenancy.Core.Features.TenantData.Project", b =>

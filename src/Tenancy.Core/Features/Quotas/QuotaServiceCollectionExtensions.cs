@@ -1,0 +1,23 @@
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Tenancy.Core.Features.Quotas;
+
+public static class QuotaServiceCollectionExtensions
+{
+    /// <summary>
+    /// Quotas: the staff-side <see cref="QuotaService"/>, the product-side <see cref="QuotaEnforcer"/>
+    /// and its <see cref="QuotaCacheRefresher"/>, with the <c>Quotas</c> options. Needs the tenancy
+    /// database, <see cref="Audit.AuditLog"/>, a <see cref="TimeProvider"/> and configuration.
+    /// </summary>
+    public static IServiceCollection AddTenancyQuotas(this IServiceCollection services)
+    {
+        services.AddOptions<QuotaOptions>()
+            .BindConfiguration(QuotaOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddSingleton<QuotaEnforcer>();
+        services.AddSingleton<QuotaService>();
+        services.AddHostedService<QuotaCacheRefresher>();
+        return services;
+    }
+}
