@@ -22,11 +22,19 @@ public abstract class PortalTestContext : BunitContext
         Services.AddSingleton<SqliteTenantDatabase>();
         Services.AddSingleton<IDbContextFactory<TenancyDbContext>>(sp => sp.GetRequiredService<SqliteTenantDatabase>());
         Services.AddSingleton<TenantCatalog>();
+        Services.AddSingleton(TimeProvider.System);
+        Services.AddSingleton<Tenancy.Core.Features.Audit.AuditLog>();
+        Services.AddSingleton<Tenancy.Core.Features.Quotas.QuotaEnforcer>();
+        Services.AddSingleton<Tenancy.Core.Features.Quotas.QuotaService>();
         Services.AddScoped<TenantListReturn>();
         AddAuthorization().SetAuthorized("Sam Support").SetRoles("Support");
         SetRendererInfo(new Microsoft.AspNetCore.Components.RendererInfo("Server", isInteractive: true));
         Render<MudPopoverProvider>();
+        Dialogs = Render<MudDialogProvider>();
     }
+
+    /// <summary>Where dialogs shown through <see cref="IDialogService"/> render.</summary>
+    protected IRenderedComponent<MudDialogProvider> Dialogs { get; }
 
     protected SqliteTenantDatabase Database => Services.GetRequiredService<SqliteTenantDatabase>();
 

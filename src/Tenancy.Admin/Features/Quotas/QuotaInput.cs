@@ -44,6 +44,12 @@ public static class QuotaInput
 
         var number = trimmed[..split].Trim().Replace(",", "", StringComparison.Ordinal).Replace("_", "", StringComparison.Ordinal);
         var suffix = trimmed[split..].Trim();
+        if (number.Length == 0)
+        {
+            error = $"'{trimmed}' is not a number; enter something like {example}.";
+            return false;
+        }
+
         if (!units.TryGetValue(suffix, out var multiplier))
         {
             error = $"'{suffix}' is not a unit here; use {string.Join(", ", units.Keys.Where(k => k.Length > 0).Select(k => k.ToUpperInvariant()))}.";
