@@ -187,7 +187,7 @@ public sealed class CompanySignInShould(PortalFixture portal)
         var signIn = await new SignInPage(session.Page).GotoAsync();
         var login = await signIn.SignInWithCompanyAccountAsync();
         var callback = session.Page.WaitForResponseAsync(IsSignInCallback);
-        var signInPage = session.Page.WaitForResponseAsync(r => new Uri(r.Url).AbsolutePath == "/signin");
+        var signInPage = session.Page.WaitForResponseAsync(r => new Uri(r.Url) is { AbsolutePath: "/signin" } url && url.Query.StartsWith("?error=", StringComparison.Ordinal));
 
         await login.SignInAsAsync(userName);
 
