@@ -5,23 +5,31 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Tenancy.E2E.Identity;
 
 namespace Tenancy.E2E.Hosting;
 
 /// <summary>
 /// The real portal (its own <c>Program</c>, middleware and services) on Kestrel, on a free
 /// loopback port, against the test database. Development environment, so the development
-/// sign-in is mapped and static web assets are served from the build output.
+/// sign-in is mapped and static web assets are served from the build output; and OpenID
+/// Connect configured against the test identity provider, so the sign-in page offers both.
 /// </summary>
 internal sealed class PortalAppFactory : WebApplicationFactory<Program>
 {
     private readonly string _connectionString;
+    private readonly TestIdentityProvider _provider;
 
-    public PortalAppFactory(string connectionString)
+    public PortalAppFactory(string connectionString, TestIdentityProvider provider)
     {
         _connectionString = connectionString;
+        _provider = provider;
         UseKestrel(0);
     }
+
+    /// <summary>Warnings and errors the portal logged.</summary>
+    public PortalLog Log { get; } = new();
 
     /// <summary>Starts Kestrel and returns its address (<c>http://127.0.0.1:PORT</c>).</summary>
     public Uri Start()
@@ -41,5 +49,15 @@ internal sealed class PortalAppFactory : WebApplicationFactory<Program>
         builder.UseSetting("Database:DemoTenants", "0");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
         builder.UseSetting("Logging:LogLevel:Microsoft.Hosting.Lifetime", "Warning");
+        builder.ConfigureLogging(logging => logging.AddProvider(Log));
+
+        builder.UseSetting("Auth:Authority", _provider.Authority.ToString());
+        builder.UseSetting("Auth:ClientId", TestIdentityProvider.ClientId);
+        builder.UseSetting("Auth:ClientSecret", _provider.ClientSecret);
+        builder.UseSetting("Auth:RequireHttpsMetadata", "false"); // the provider is plain http on loopback
+        builder.UseSetting("Auth:RoleClaim", TestIdentityProvider.RolesClaim);
+        // A directory group granting a portal role, as a company would configure it.
+        builder.UseSetting("Auth:Roles:Support:0", "Support");
+        builder.UseSetting("Auth:Roles:Support:1", "staff-support");
     }
 }

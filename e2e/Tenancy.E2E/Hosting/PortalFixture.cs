@@ -1,4 +1,5 @@
 using Microsoft.Playwright;
+using Tenancy.E2E.Identity;
 
 namespace Tenancy.E2E.Hosting;
 
@@ -17,6 +18,7 @@ public sealed class PortalFixture : IAsyncLifetime
     ];
 
     private TestDatabase? _database;
+    private TestIdentityProvider? _provider;
     private PortalAppFactory? _app;
     private IPlaywright? _playwright;
     private IBrowser? _browser;
@@ -24,6 +26,12 @@ public sealed class PortalFixture : IAsyncLifetime
 
     /// <summary>Where the portal listens, e.g. <c>http://127.0.0.1:41234/</c>.</summary>
     public Uri BaseAddress { get; private set; } = null!;
+
+    /// <summary>Warnings and errors the portal logged so far.</summary>
+    public PortalLog Log => _app?.Log ?? throw new InvalidOperationException("Not started.");
+
+    /// <summary>The OpenID Connect provider the portal is configured with (its "company account").</summary>
+    public TestIdentityProvider Provider => _provider ?? throw new InvalidOperationException("Not started.");
 
     public async ValueTask InitializeAsync()
     {
@@ -53,8 +61,12 @@ public sealed class PortalFixture : IAsyncLifetime
         Assertions.SetDefaultExpectTimeout(15_000);
 
         _database = await TestDatabase.CreateAsync(cancellationToken);
-        _app = new PortalAppFactory(_database.ConnectionString);
+        // The provider first: the portal's configuration names it. The portal reads the
+        // provider's discovery document on the first sign-in, by then the client is registered.
+        _provider = await TestIdentityProvider.StartAsync(cancellationToken);
+        _app = new PortalAppFactory(_database.ConnectionString, _provider);
         BaseAddress = _app.Start(); // Program migrates the empty database before it listens.
+        await _provider.RegisterPortalAsync(BaseAddress, cancellationToken);
         await TestTenants.SeedAsync(_database.ConnectionString, cancellationToken);
 
         _playwright = await Playwright.CreateAsync();
@@ -97,6 +109,25 @@ public sealed class PortalFixture : IAsyncLifetime
         return session;
     }
 
+    /// <summary>
+    /// An HttpClient for the portal that sends the cookies of <paramref name="session"/> (none if
+    /// null) and does not follow redirects, for checking what the server itself answers.
+    /// </summary>
+    public async Task<HttpClient> HttpClientAsync(BrowserSession? session = null)
+    {
+        var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false })
+        {
+            BaseAddress = BaseAddress,
+        };
+        if (session is not null)
+        {
+            var cookies = await session.Context.CookiesAsync([BaseAddress.ToString()]);
+            client.DefaultRequestHeaders.Add("Cookie", string.Join("; ", cookies.Select(c => $"{c.Name}={c.Value}")));
+        }
+
+        return client;
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (_browser is not null)
@@ -110,12 +141,17 @@ public sealed class PortalFixture : IAsyncLifetime
             await _app.DisposeAsync();
         }
 
+        if (_provider is not null)
+        {
+            await _provider.DisposeAsync();
+        }
+
         if (_database is not null)
         {
             await _database.DisposeAsync();
         }
 
-        (_browser, _playwright, _app, _database) = (null, null, null, null);
+        (_browser, _playwright, _app, _provider, _database) = (null, null, null, null, null);
     }
 }
 

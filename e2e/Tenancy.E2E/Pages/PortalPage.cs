@@ -8,6 +8,14 @@ public abstract class PortalPage(IPage page)
 {
     public IPage Page { get; } = page;
 
+    /// <summary>The signed-in person's name in the top bar.</summary>
+    public ILocator SignedInUser => Page.GetByTestId("signed-in-user");
+
+    /// <summary>Their highest portal role in the top bar ("Viewer", "Support", "Admin").</summary>
+    public ILocator SignedInRole => Page.GetByTestId("signed-in-role");
+
+    public ILocator SignOutButton => Page.GetByRole(AriaRole.Button, new() { Name = "Sign out" });
+
     /// <summary>Blazor's "An unhandled error has occurred" bar.</summary>
     public ILocator ErrorBar => Page.Locator("#blazor-error-ui");
 

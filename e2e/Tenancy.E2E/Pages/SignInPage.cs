@@ -4,12 +4,20 @@ using static Microsoft.Playwright.Assertions;
 
 namespace Tenancy.E2E.Pages;
 
-/// <summary>The development sign-in: one button per demo role. A static page (no circuit).</summary>
+/// <summary>
+/// The portal's sign-in page: the company account (OpenID Connect) and, in Development, one
+/// button per demo role. A static page (no circuit).
+/// </summary>
 public sealed class SignInPage(IPage page)
 {
     public IPage Page { get; } = page;
 
     public ILocator Heading => Page.GetByRole(AriaRole.Heading, new() { Name = "Tenancy Admin" });
+
+    public ILocator CompanyAccountButton => Page.GetByRole(AriaRole.Link, new() { Name = "Sign in with your company account" });
+
+    /// <summary>Why the last sign-in failed, when it did.</summary>
+    public ILocator Error => Page.GetByTestId("signin-error");
 
     public ILocator SignInAs(string role) =>
         Page.GetByRole(AriaRole.Button, new() { NameRegex = new Regex($@"^Sign in as .+ \({Regex.Escape(role)}\)$") });
@@ -19,6 +27,15 @@ public sealed class SignInPage(IPage page)
         await Page.GotoAsync("/signin");
         await Expect(Heading).ToBeVisibleAsync();
         return this;
+    }
+
+    /// <summary>Starts the OpenID Connect sign-in; waits for the provider's login page.</summary>
+    public async Task<ProviderLoginPage> SignInWithCompanyAccountAsync()
+    {
+        await CompanyAccountButton.ClickAsync();
+        var login = new ProviderLoginPage(Page);
+        await login.WaitUntilReadyAsync();
+        return login;
     }
 
     /// <summary>Signs in with the demo account of <paramref name="role"/> and waits for the page it lands on.</summary>

@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
+using Microsoft.IdentityModel.Tokens;
 using Tenancy.Core.Data;
 using Tenancy.Core.Features.Audit;
 using Tenancy.Core.Features.Staff;
@@ -82,7 +83,12 @@ public static class StaffAuthenticationExtensions
                 options.Events.OnRemoteFailure = context =>
                 {
                     // A refused or forged sign-in ends on the sign-in page with a message, never a 500.
-                    context.Response.Redirect("/signin?error=" + Uri.EscapeDataString("Sign-in failed: " + (context.Failure?.Message ?? "unknown error")));
+                    // The exception's own text (IdentityModel's IDX codes, validation parameters) is for
+                    // the log; the person signing in gets what it means for them.
+                    context.HttpContext.RequestServices.GetRequiredService<ILoggerFactory>()
+                        .CreateLogger(typeof(StaffAuthenticationExtensions))
+                        .LogWarning(context.Failure, "OpenID Connect sign-in failed");
+                    context.Response.Redirect("/signin?error=" + Uri.EscapeDataString(DescribeSignInFailure(context.Failure)));
                     context.HandleResponse();
                     return Task.CompletedTask;
                 };
@@ -187,6 +193,18 @@ public static class StaffAuthenticationExtensions
         var audit = context.HttpContext.RequestServices.GetRequiredService<AuditLog>();
         await audit.RecordAsync(StaffClaims.ToActor(context.Principal), StaffAuditActions.SignedIn, cancellationToken: context.HttpContext.RequestAborted);
     }
+
+    internal static string DescribeSignInFailure(Exception? failure) => failure switch
+    {
+        SecurityTokenException =>
+            "Sign-in failed: the identity provider's answer did not pass the portal's checks (token issuer, audience, signature or lifetime). " +
+            "Ask an administrator to check the sign-in settings; the details are in the portal's log.",
+        OpenIdConnectProtocolException { Data: var data } when data["error"] is string error =>
+            $"Sign-in failed: the identity provider refused the sign-in ({error}).",
+        AuthenticationFailureException { Message: "Correlation failed." } =>
+            "Sign-in failed: the sign-in took too long or was started in another browser tab. Try again.",
+        _ => "Sign-in failed. Try again; if it keeps failing, the details are in the portal's log.",
+    };
 
     private static string LocalOrRoot(string? url) =>
         !string.IsNullOrEmpty(url) && url.StartsWith('/') && !url.StartsWith("//", StringComparison.Ordinal) && !url.StartsWith("/\\", StringComparison.Ordinal)
