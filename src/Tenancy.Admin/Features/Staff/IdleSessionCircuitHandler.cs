@@ -26,7 +26,7 @@ internal sealed class IdleSessionCircuitHandler(
             _lastActivity = now;
             if (idle > options.Value.IdleTimeout)
             {
-                navigation.NavigateTo("/signin?error=" + Uri.EscapeDataString("Your session ended after a period of inactivity. Sign in again."), forceLoad: true);
+                navigation.NavigateTo(SignInErrors.Url(SignInErrors.Idle), forceLoad: true);
                 return Task.CompletedTask;
             }
 

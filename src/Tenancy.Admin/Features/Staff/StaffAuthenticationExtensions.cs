@@ -88,7 +88,7 @@ public static class StaffAuthenticationExtensions
                     context.HttpContext.RequestServices.GetRequiredService<ILoggerFactory>()
                         .CreateLogger(typeof(StaffAuthenticationExtensions))
                         .LogWarning(context.Failure, "OpenID Connect sign-in failed");
-                    context.Response.Redirect("/signin?error=" + Uri.EscapeDataString(DescribeSignInFailure(context.Failure)));
+                    context.Response.Redirect(SignInErrors.Url(context.Failure));
                     context.HandleResponse();
                     return Task.CompletedTask;
                 };
@@ -177,7 +177,7 @@ public static class StaffAuthenticationExtensions
         var subject = principal.FindFirst(StaffClaims.Subject)?.Value;
         if (string.IsNullOrEmpty(subject))
         {
-            context.Response.Redirect("/signin?error=" + Uri.EscapeDataString("Sign-in failed: the identity provider sent no subject (sub) claim."));
+            context.Response.Redirect(SignInErrors.Url(SignInErrors.NoSubject));
             context.HandleResponse();
             return;
         }
@@ -193,18 +193,6 @@ public static class StaffAuthenticationExtensions
         var audit = context.HttpContext.RequestServices.GetRequiredService<AuditLog>();
         await audit.RecordAsync(StaffClaims.ToActor(context.Principal), StaffAuditActions.SignedIn, cancellationToken: context.HttpContext.RequestAborted);
     }
-
-    internal static string DescribeSignInFailure(Exception? failure) => failure switch
-    {
-        SecurityTokenException =>
-            "Sign-in failed: the identity provider's answer did not pass the portal's checks (token issuer, audience, signature or lifetime). " +
-            "Ask an administrator to check the sign-in settings; the details are in the portal's log.",
-        OpenIdConnectProtocolException { Data: var data } when data["error"] is string error =>
-            $"Sign-in failed: the identity provider refused the sign-in ({error}).",
-        AuthenticationFailureException { Message: "Correlation failed." } =>
-            "Sign-in failed: the sign-in took too long or was started in another browser tab. Try again.",
-        _ => "Sign-in failed. Try again; if it keeps failing, the details are in the portal's log.",
-    };
 
     private static string LocalOrRoot(string? url) =>
         !string.IsNullOrEmpty(url) && url.StartsWith('/') && !url.StartsWith("//", StringComparison.Ordinal) && !url.StartsWith("/\\", StringComparison.Ordinal)

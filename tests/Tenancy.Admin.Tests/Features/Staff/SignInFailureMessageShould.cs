@@ -13,9 +13,26 @@ namespace Tenancy.Admin.Tests.Features.Staff;
 public sealed class SignInFailureMessageShould
 {
     [Fact]
+    public void NeverShowTextFromTheLink()
+    {
+        Assert.Equal("Sign-in failed. Try again; if it keeps failing, the details are in the portal's log.",
+            SignInErrors.Message("Your account is locked, call +1 555 0100", null));
+        Assert.Equal("Sign-in failed: the identity provider refused the sign-in.",
+            SignInErrors.Message(SignInErrors.Refused, "call <b>us</b> now"));
+        Assert.Null(SignInErrors.Message(null, null));
+    }
+
+    /// <summary>The failure as the sign-in page shows it: through the redirect's code, as a browser would.</summary>
+    private static string? Describe(Exception? failure)
+    {
+        var query = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(new Uri("http://portal.test" + SignInErrors.Url(failure)).Query);
+        return SignInErrors.Message(query["error"], query.TryGetValue("provider_error", out var provider) ? provider.ToString() : null);
+    }
+
+    [Fact]
     public void BlameTheTokenChecksForARefusedToken()
     {
-        var message = StaffAuthenticationExtensions.DescribeSignInFailure(
+        var message = Describe(
             new SecurityTokenInvalidAudienceException("IDX10214: Audience validation failed."));
 
         Assert.StartsWith("Sign-in failed: the identity provider's answer did not pass the portal's checks", message, StringComparison.Ordinal);
@@ -29,18 +46,18 @@ public sealed class SignInFailureMessageShould
         refused.Data["error"] = "access_denied";
 
         Assert.Equal("Sign-in failed: the identity provider refused the sign-in (access_denied).",
-            StaffAuthenticationExtensions.DescribeSignInFailure(refused));
+            Describe(refused));
     }
 
     [Fact]
     public void SuggestTryingAgainAfterALostCorrelationCookie() =>
         Assert.Equal("Sign-in failed: the sign-in took too long or was started in another browser tab. Try again.",
-            StaffAuthenticationExtensions.DescribeSignInFailure(new AuthenticationFailureException("Correlation failed.")));
+            Describe(new AuthenticationFailureException("Correlation failed.")));
 
     [Theory]
     [InlineData("OpenIdConnectAuthenticationHandler: message.State is null or empty.")]
     [InlineData(null)]
     public void FallBackToAGenericMessage(string? failure) =>
         Assert.Equal("Sign-in failed. Try again; if it keeps failing, the details are in the portal's log.",
-            StaffAuthenticationExtensions.DescribeSignInFailure(failure is null ? null : new AuthenticationFailureException(failure)));
+            Describe(failure is null ? null : new AuthenticationFailureException(failure)));
 }
