@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Runtime.InteropServices;
 
 namespace Tenancy.Core.Features.Quotas;
@@ -67,8 +66,8 @@ public readonly struct QuotaDecision
     public string Message => Reason switch
     {
         QuotaDenial.None => "Allowed.",
-        QuotaDenial.OverQuota => string.Create(CultureInfo.InvariantCulture,
-            $"{Metric.Info().Label} quota reached: {QuotaFormat.Limit(Metric, Used)} used of {QuotaFormat.Limit(Metric, Limit)}, {QuotaFormat.Limit(Metric, Requested)} more requested."),
+        QuotaDenial.OverQuota =>
+            $"{Metric.Info().Label} quota reached: {QuotaFormat.Amount(Metric, Used)} of {QuotaFormat.Limit(Metric, Limit)} used; {QuotaFormat.Amount(Metric, Requested)} more requested.",
         QuotaDenial.RateLimited => $"Rate limit of {QuotaFormat.Limit(Metric, Limit)} reached; retry in a second.",
         QuotaDenial.TenantSuspended => "The tenant is suspended.",
         QuotaDenial.TenantRestoring => "The tenant is being restored to an earlier point in time; try again when the restore has finished.",

@@ -25,6 +25,10 @@ public static class QuotaFormat
             : Count(v) + " " + info.UnitLabel;
     }
 
+    /// <summary>An amount of <paramref name="metric"/> without the unit noun: "1.5 GB", "10,000".</summary>
+    public static string Amount(QuotaMetric metric, long value) =>
+        metric.Info().Unit == QuotaUnit.Bytes ? Bytes(value) : Count(value);
+
     /// <summary>Decimal units (1 GB = 1,000,000,000 bytes), at most one decimal: "1.5 GB", "512 B".</summary>
     public static string Bytes(long value)
     {
