@@ -337,6 +337,8 @@ public abstract class QuotaServiceShould(TestDatabase database)
         var confirmed = await Quotas.UpdateAsync(Support, tenant, 0, changes, Reason, confirmBelowUsage: true, cancellationToken: Cancellation);
 
         Assert.Equal([QuotaMetric.Seats], preview.Where(c => c.BelowUsage).Select(c => c.Metric));
+        await Assert.ThrowsAsync<QuotaValidationException>(() =>
+            Quotas.PreviewUpdateAsync(tenant, Set(QuotaMetric.Seats, QuotaOverride.To(-1)), Cancellation));
         var seats = Assert.Single(refused.BelowUsage);
         Assert.Equal((QuotaMetric.Seats, 10L, 4L, 6L), (seats.Metric, seats.Before, seats.After, seats.Usage));
         Assert.Equal(

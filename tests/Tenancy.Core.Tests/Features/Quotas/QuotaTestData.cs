@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging.Abstractions;
 using Tenancy.Core.Features.Audit;
 using Tenancy.Core.Features.Plans;
 using Tenancy.Core.Features.Quotas;
@@ -88,7 +89,7 @@ public static class QuotaTestData
     public static QuotaEnforcer Enforcer(TestDatabase database, TimeProvider clock) => new(database.ContextFactory, clock);
 
     public static QuotaService Service(TestDatabase database, TimeProvider clock, QuotaEnforcer? enforcer = null) =>
-        new(database.ContextFactory, new AuditLog(database.ContextFactory, clock), clock, enforcer ?? Enforcer(database, clock));
+        new(database.ContextFactory, new AuditLog(database.ContextFactory, clock), clock, enforcer ?? Enforcer(database, clock), NullLogger<QuotaService>.Instance);
 
     public static Dictionary<QuotaMetric, QuotaOverride> Set(QuotaMetric metric, QuotaOverride value) => new() { [metric] = value };
 }
