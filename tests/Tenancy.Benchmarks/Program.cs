@@ -3,6 +3,7 @@ using Tenancy.Benchmarks;
 // Benchmarks run as their own command, outside the test run (see scripts/bench.sh and docs/benchmarks.md):
 //   browse --tenants N     the tenant list at scale on PostgreSQL (TENANCY_TEST_POSTGRES), ours vs naive
 //   seed --tenants N       seed demo data only (PostgreSQL, or SQLite with --provider sqlite --connection ...)
+//   quota                  BenchmarkDotNet: cached quota check vs the database lookup (QuotaBenchmark)
 var command = args.FirstOrDefault();
 var options = BenchOptions.Parse(args.Skip(1).ToArray());
 try
@@ -11,6 +12,7 @@ try
     {
         "browse" => await BrowseBenchmark.RunAsync(options),
         "seed" => await SeedBenchmark.RunAsync(options),
+        "quota" => await QuotaBenchmark.RunAsync(options),
         _ => Usage(),
     };
 }
@@ -30,6 +32,9 @@ static int Usage()
               it already holds tenants, then times the tenant list queries against the naive approach.
           seed --tenants N [--provider postgres|sqlite] [--connection CS]
               Seeds N demo tenants and prints the seed rate.
+          quota [--provider postgres|sqlite] [--connection CS]
+              Cached quota check against the uncached database lookup (BenchmarkDotNet, in-process,
+              short job; database tenancy_bench_quota on TENANCY_TEST_POSTGRES unless --connection).
         """);
     return 2;
 }

@@ -42,12 +42,14 @@ public sealed class QuotaEnforcer(IDbContextFactory<TenancyDbContext> contextFac
     private readonly SemaphoreSlim refreshGate = new(1, 1);
     private volatile PlanDefaults? plans;
     private long lastRefreshStartedTicks;
+    private long lastRefreshedTicks;
 
     /// <summary>Tenants in the cache now.</summary>
     public int CachedTenants => entries.Count;
 
     /// <summary>When the last refresh finished (UTC), or null before the first.</summary>
-    public DateTimeOffset? LastRefreshedAt { get; private set; }
+    public DateTimeOffset? LastRefreshedAt =>
+        Interlocked.Read(ref lastRefreshedTicks) is var ticks and > 0 ? new DateTimeOffset(ticks, TimeSpan.Zero) : null;
 
     /// <summary>
     /// May the tenant use <paramref name="amount"/> more of <paramref name="metric"/>? Consumes nothing.
@@ -117,7 +119,7 @@ public sealed class QuotaEnforcer(IDbContextFactory<TenancyDbContext> contextFac
             }
 
             Interlocked.Exchange(ref lastRefreshStartedTicks, started.Ticks);
-            LastRefreshedAt = clock.GetUtcNow();
+            Interlocked.Exchange(ref lastRefreshedTicks, clock.GetUtcNow().UtcTicks);
         }
         finally
         {

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
 using Tenancy.Core.Data;
 using Tenancy.Core.Features.Audit;
 using Tenancy.Core.Features.Staff;
@@ -13,11 +14,12 @@ namespace Tenancy.Core.Features.Quotas;
 /// (optimistic concurrency on <see cref="TenantQuotaSet.Version"/>), asks for confirmation
 /// before putting a limit below usage, and writes one audit entry in the same transaction.
 /// </summary>
-public sealed class QuotaService(
+public sealed partial class QuotaService(
     IDbContextFactory<TenancyDbContext> contextFactory,
     AuditLog audit,
     TimeProvider clock,
-    QuotaEnforcer enforcer)
+    QuotaEnforcer enforcer,
+    ILogger<QuotaService> logger)
 {
     public const string QuotaChangedAction = "quota.changed";
     public const string PlanChangedAction = "plan.changed";
@@ -33,8 +35,13 @@ public sealed class QuotaService(
     public async Task<IReadOnlyList<QuotaLimitChange>> PreviewUpdateAsync(
         Guid tenantId, IReadOnlyDictionary<QuotaMetric, QuotaOverride> changes, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(changes);
+        ThrowIfInvalid([.. changes
+            .Select(c => (c.Key, Error: QuotaValidation.Validate(c.Key, c.Value)))
+            .Where(c => c.Error is not null)
+            .Select(c => new QuotaValidationError(QuotaMetrics.IsDefined(c.Key) ? c.Key : null, c.Error!))]);
         var current = await GetAsync(tenantId, cancellationToken) ?? throw NotFound(tenantId);
-        return Apply(current, changes);
+        return Apply(current, changes.ToDictionary(c => c.Key, c => c.Value.Normalized));
     }
 
     /// <summary>
@@ -120,7 +127,7 @@ public sealed class QuotaService(
             reason: reason);
 
         await SaveAsync(db, tenantId, expectedVersion, cancellationToken);
-        await enforcer.ReloadAsync(tenantId, cancellationToken);
+        await ReloadEnforcerAsync(tenantId, cancellationToken);
 
         var updated = await GetAsync(tenantId, cancellationToken) ?? throw NotFound(tenantId);
         return new QuotaUpdateResult(updated, limitChanges, belowUsage);
@@ -185,7 +192,7 @@ public sealed class QuotaService(
             reason: reason);
 
         await SaveAsync(db, tenantId, expectedVersion, cancellationToken);
-        await enforcer.ReloadAsync(tenantId, cancellationToken);
+        await ReloadEnforcerAsync(tenantId, cancellationToken);
 
         var updated = await GetAsync(tenantId, cancellationToken) ?? throw NotFound(tenantId);
         return new QuotaUpdateResult(updated, changes, belowUsage);
@@ -218,6 +225,26 @@ public sealed class QuotaService(
 
         return (current, changes);
     }
+
+    /// <summary>
+    /// Puts the change in force on this instance now. The change is committed by then, so a
+    /// failure here is not the caller's: the refresher picks it up within
+    /// <see cref="QuotaOptions.CacheRefreshInterval"/>, as on every other instance.
+    /// </summary>
+    private async Task ReloadEnforcerAsync(Guid tenantId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await enforcer.ReloadAsync(tenantId, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogReloadFailed(ex, tenantId);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Quota change for tenant {TenantId} saved; reloading this instance's enforcer cache failed (the next refresh applies it)")]
+    private partial void LogReloadFailed(Exception exception, Guid tenantId);
 
     /// <summary>The tenant's quota set, tracked, at <paramref name="expectedVersion"/> + 1 (created at need).</summary>
     private static async Task<TenantQuotaSet> TrackQuotaSetAsync(
