@@ -1,12 +1,249 @@
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using Tenancy.Core.Features.Plans;
+using Tenancy.Core.Features.Tenants;
+
 namespace Tenancy.Benchmarks;
 
+/// <summary>
+/// The tenant list at scale on PostgreSQL: each case runs the real <see cref="TenantCatalog"/>
+/// method in-process, side by side with the naive approach common admin frameworks take (exact
+/// <c>COUNT(*)</c>, <c>OFFSET</c> paging, <c>ILIKE '%x%'</c> over the text columns) as raw SQL.
+/// Prints one <c>BENCH</c> line per case; the ratio is naive p95 / ours p95.
+/// </summary>
 public static class BrowseBenchmark
 {
+    /// <summary>Target for every browse, search and jump query of the catalog (p95).</summary>
+    private const double TargetP95Milliseconds = 20;
+
+    /// <summary>Target speed-up of the keyset deep page over OFFSET.</summary>
+    private const double TargetDeepPageRatio = 100;
+
+    private const int OursWarmup = 10;
+    /// <summary>A common fragment: a word in company names (about 2 % of tenants).</summary>
+    private const string CommonFragment = "tech";
+
+    /// <summary>A mid-frequency fragment (about 0.5 %): a surname in names and owner emails, the case where a trigram plan can pick badly.</summary>
+    private const string MidFragment = "keller";
+
+    private const string Columns = "id, name, slug, owner_email, status, plan_id, region, created_at";
+
     public static async Task<int> RunAsync(BenchOptions options)
     {
+        var connectionString = options.PostgresConnectionString();
         await using var services = SeedBenchmark.CreateServices(options);
         await SeedBenchmark.MigrateAsync(services);
-        await SeedBenchmark.SeedAsync(services, options.Tenants);
+
+        await using var dataSource = new NpgsqlDataSourceBuilder(connectionString).Build();
+        var existing = await ScalarAsync<long>(dataSource, "SELECT count(*) FROM tenants");
+        if (existing == 0)
+        {
+            await SeedBenchmark.SeedAsync(services, options.Tenants);
+        }
+        else
+        {
+            Console.WriteLine($"# using the {existing:N0} tenants already in the database (no seeding)");
+        }
+
+        var setup = await BrowseSetup.LoadAsync(dataSource);
+        setup.Print();
+        var catalog = services.GetRequiredService<TenantCatalog>();
+        var runner = new CaseRunner(dataSource, setup.Tenants, options);
+        var filter = new TenantQuery
+        {
+            Status = TenantStatus.Active,
+            PlanId = PlanCatalog.Professional,
+            Sort = TenantSort.Created,
+            Direction = SortDirection.Descending,
+        };
+        const string filterSql = "status = 'Active' AND plan_id = 'professional'";
+        const string searchSql = "name ILIKE @p OR slug ILIKE @p OR owner_email ILIKE @p";
+
+        // The naive admin's search box is also how it "jumps": paste an id, slug or Stripe id and
+        // it runs the same ILIKE over every searchable column.
+        const string searchBoxSql =
+            "name ILIKE @p OR slug ILIKE @p OR owner_email ILIKE @p OR stripe_customer_id ILIKE @p OR id::text ILIKE @p";
+        var deepOffset = setup.DeepRow;
+
+        var results = new List<CaseResult>
+        {
+            await runner.RunAsync(
+                "first_page", CaseKind.Browse,
+                async () => await catalog.BrowseAsync(new TenantQuery()),
+                $"SELECT {Columns} FROM tenants ORDER BY name, id LIMIT 50 OFFSET 0", null),
+            await runner.RunAsync(
+                $"deep_page_{deepOffset / 1000}k", CaseKind.DeepPage,
+                async () => await catalog.BrowseAsync(new TenantQuery { Page = PageRequest.After(setup.DeepCursor) }),
+                $"SELECT {Columns} FROM tenants ORDER BY name, id LIMIT 50 OFFSET {deepOffset}", null),
+            await runner.RunAsync(
+                "last_page", CaseKind.Browse,
+                async () => await catalog.BrowseAsync(new TenantQuery { Page = PageRequest.Last }),
+                $"SELECT {Columns} FROM tenants ORDER BY name, id LIMIT 50 OFFSET {Math.Max(setup.Tenants - 50, 0)}", null),
+            await runner.RunAsync(
+                "filtered_page", CaseKind.Browse,
+                async () => await catalog.BrowseAsync(filter),
+                $"SELECT {Columns} FROM tenants WHERE {filterSql} ORDER BY created_at DESC, id DESC LIMIT 50 OFFSET 0", null),
+            await runner.RunAsync(
+                "search_common", CaseKind.Browse,
+                async () => await catalog.BrowseAsync(new TenantQuery { Search = CommonFragment }),
+                $"SELECT {Columns} FROM tenants WHERE {searchSql} ORDER BY name, id LIMIT 50 OFFSET 0", Contains(CommonFragment)),
+            await runner.RunAsync(
+                "search_mid", CaseKind.Browse,
+                async () => await catalog.BrowseAsync(new TenantQuery { Search = MidFragment }),
+                $"SELECT {Columns} FROM tenants WHERE {searchSql} ORDER BY name, id LIMIT 50 OFFSET 0", Contains(MidFragment)),
+            await runner.RunAsync(
+                "search_rare", CaseKind.Browse,
+                async () => await catalog.BrowseAsync(new TenantQuery { Search = setup.RareFragment }),
+                $"SELECT {Columns} FROM tenants WHERE {searchSql} ORDER BY name, id LIMIT 50 OFFSET 0", Contains(setup.RareFragment)),
+            await runner.RunAsync(
+                "jump_id", CaseKind.Browse,
+                async () => Expect(await catalog.FindExactAsync(setup.JumpId.ToString()), setup.JumpId),
+                $"SELECT {Columns} FROM tenants WHERE {searchBoxSql} ORDER BY name, id LIMIT 50 OFFSET 0", Contains(setup.JumpId.ToString())),
+            await runner.RunAsync(
+                "jump_slug", CaseKind.Browse,
+                async () => Expect(await catalog.FindExactAsync(setup.JumpSlug), setup.JumpSlugTenant),
+                $"SELECT {Columns} FROM tenants WHERE {searchBoxSql} ORDER BY name, id LIMIT 50 OFFSET 0", Contains(setup.JumpSlug)),
+            await runner.RunAsync(
+                "jump_stripe_customer", CaseKind.Browse,
+                async () => Expect(await catalog.FindExactAsync(setup.JumpCustomer), setup.JumpCustomerTenant),
+                $"SELECT {Columns} FROM tenants WHERE {searchBoxSql} ORDER BY name, id LIMIT 50 OFFSET 0", Contains(setup.JumpCustomer)),
+            await runner.RunAsync(
+                "count_all", CaseKind.Count,
+                async () => await catalog.CountAsync(new TenantQuery()),
+                "SELECT count(*) FROM tenants", null),
+            await runner.RunAsync(
+                "count_filtered", CaseKind.Count,
+                async () => await catalog.CountAsync(filter),
+                $"SELECT count(*) FROM tenants WHERE {filterSql}", null),
+            await runner.RunAsync(
+                "count_search_common", CaseKind.Count,
+                async () => await catalog.CountAsync(new TenantQuery { Search = CommonFragment }),
+                $"SELECT count(*) FROM tenants WHERE {searchSql}", Contains(CommonFragment)),
+            await runner.RunAsync(
+                "count_search_rare", CaseKind.Count,
+                async () => await catalog.CountAsync(new TenantQuery { Search = setup.RareFragment }),
+                $"SELECT count(*) FROM tenants WHERE {searchSql}", Contains(setup.RareFragment)),
+        };
+
+        Console.WriteLine("# ratio = naive p95 / ours p95");
+        var missed = 0;
+        foreach (var result in results)
+        {
+            if (result.Kind is CaseKind.Browse or CaseKind.DeepPage && result.Ours.P95 >= TargetP95Milliseconds)
+            {
+                Console.WriteLine($"# MISSED {result.Name}: p95 {Ms(result.Ours.P95)} ms, target < {TargetP95Milliseconds} ms");
+                missed++;
+            }
+
+            if (result.Kind == CaseKind.DeepPage && result.Ratio < TargetDeepPageRatio)
+            {
+                Console.WriteLine($"# MISSED {result.Name}: {result.Ratio:F0}x faster than OFFSET, target >= {TargetDeepPageRatio}x");
+                missed++;
+            }
+        }
+
+        Console.WriteLine(missed == 0 ? "# all targets met" : $"# {missed} target(s) missed");
         return 0;
+    }
+
+    private static Action<NpgsqlParameterCollection> Contains(string term) =>
+        parameters => parameters.AddWithValue("p", TenantCatalog.ToContainsPattern(term));
+
+    /// <summary>Fails the run if the catalog did not find the tenant it should have.</summary>
+    private static TenantExactMatch Expect(TenantExactMatch? match, Guid expected) =>
+        match is not null && match.Id == expected
+            ? match
+            : throw new InvalidOperationException($"exact jump found {match?.Id.ToString() ?? "nothing"}, expected {expected}");
+
+    private static async Task<T> ScalarAsync<T>(NpgsqlDataSource dataSource, string sql)
+    {
+        await using var command = dataSource.CreateCommand(sql);
+        command.CommandTimeout = 0;
+        return (T)(await command.ExecuteScalarAsync())!;
+    }
+
+    internal static string Ms(double milliseconds) => milliseconds.ToString(milliseconds < 100 ? "F2" : "F0", CultureInfo.InvariantCulture);
+
+    private enum CaseKind
+    {
+        Browse,
+        DeepPage,
+        Count,
+    }
+
+    private sealed record Stats(double P50, double P95, int Samples)
+    {
+        public static Stats Of(List<double> samples)
+        {
+            samples.Sort();
+            return new Stats(Percentile(samples, 0.50), Percentile(samples, 0.95), samples.Count);
+        }
+
+        /// <summary>Nearest-rank percentile.</summary>
+        private static double Percentile(List<double> sorted, double p) =>
+            sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Count) - 1, 0, sorted.Count - 1)];
+    }
+
+    private sealed record CaseResult(string Name, CaseKind Kind, Stats Ours, Stats Naive)
+    {
+        public double Ratio => Naive.P95 / Math.Max(Ours.P95, 0.001);
+    }
+
+    private sealed class CaseRunner(NpgsqlDataSource dataSource, long tenants, BenchOptions options)
+    {
+        /// <summary>A naive query faster than this gets as many samples as ours (capped); slower ones get <see cref="BenchOptions.NaiveSamples"/>.</summary>
+        private static readonly TimeSpan SlowNaive = TimeSpan.FromMilliseconds(200);
+
+        public async Task<CaseResult> RunAsync(
+            string name, CaseKind kind, Func<Task<object?>> ours, string naiveSql, Action<NpgsqlParameterCollection>? parameters)
+        {
+            for (var i = 0; i < OursWarmup; i++)
+            {
+                await ours();
+            }
+
+            var oursSamples = new List<double>(options.Samples);
+            for (var i = 0; i < options.Samples; i++)
+            {
+                var start = Stopwatch.GetTimestamp();
+                await ours();
+                oursSamples.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+            }
+
+            var warmup = await NaiveAsync(naiveSql, parameters);
+            var naiveCount = warmup < SlowNaive ? Math.Min(options.Samples, 50) : options.NaiveSamples;
+            var naiveSamples = new List<double>(naiveCount);
+            for (var i = 0; i < naiveCount; i++)
+            {
+                naiveSamples.Add((await NaiveAsync(naiveSql, parameters)).TotalMilliseconds);
+            }
+
+            var result = new CaseResult(name, kind, Stats.Of(oursSamples), Stats.Of(naiveSamples));
+            Console.WriteLine(
+                $"BENCH {name} tenants={tenants} p50_ms={Ms(result.Ours.P50)} p95_ms={Ms(result.Ours.P95)} " +
+                $"naive_p95_ms={Ms(result.Naive.P95)} ratio={result.Ratio.ToString(result.Ratio < 10 ? "F1" : "F0", CultureInfo.InvariantCulture)}");
+            Console.WriteLine(
+                $"#   samples ours={result.Ours.Samples} naive={result.Naive.Samples}, naive p50 {Ms(result.Naive.P50)} ms; naive: {naiveSql}");
+            return result;
+        }
+
+        /// <summary>Runs the naive query and reads every row, as a page would.</summary>
+        private async Task<TimeSpan> NaiveAsync(string sql, Action<NpgsqlParameterCollection>? parameters)
+        {
+            var start = Stopwatch.GetTimestamp();
+            await using var command = dataSource.CreateCommand(sql);
+            command.CommandTimeout = 0;
+            parameters?.Invoke(command.Parameters);
+            await using var reader = await command.ExecuteReaderAsync();
+            var values = new object[reader.FieldCount];
+            while (await reader.ReadAsync())
+            {
+                reader.GetValues(values);
+            }
+
+            return Stopwatch.GetElapsedTime(start);
+        }
     }
 }

@@ -28,6 +28,7 @@ public static class SeedBenchmark
         return new ServiceCollection()
             .AddTenancyDatabase(options.Provider, connectionString, Directory.GetCurrentDirectory())
             .AddSingleton<TenantCatalog>()
+            .AddSingleton<Microsoft.Extensions.Logging.ILogger<DemoDataSeeder>, PhaseLogger>()
             .AddSingleton<DemoDataSeeder>()
             .BuildServiceProvider();
     }
@@ -61,11 +62,6 @@ public static class SeedBenchmark
         });
 
         var report = await seeder.SeedAsync(tenants, CancellationToken.None, progress);
-        foreach (var phase in report.Phases)
-        {
-            var rate = phase.Rows > 0 ? $" ({phase.Rows:N0} rows, {phase.RowsPerSecond:N0} rows/s)" : "";
-            Console.WriteLine($"#   {phase.Name}: {phase.Elapsed.TotalSeconds:F1} s{rate}");
-        }
 
         Console.WriteLine(
             $"SEED tenants={report.Tenants} tenant_data_rows={report.TenantDataRows} seconds={report.Elapsed.TotalSeconds:F1} " +

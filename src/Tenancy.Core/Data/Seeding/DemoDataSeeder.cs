@@ -1,4 +1,6 @@
+using System.Collections.ObjectModel;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
 
 namespace Tenancy.Core.Data.Seeding;
 
@@ -30,7 +32,10 @@ public sealed record SeedPhase(string Name, TimeSpan Elapsed, long Rows)
 /// own definitions afterwards, then vacuums and analyses. SQLite: prepared INSERTs re-bound per
 /// row, <see cref="SqliteDemoLoader.TenantsPerTransaction"/> tenants per transaction.
 /// </remarks>
-public sealed class DemoDataSeeder(IDbContextFactory<TenancyDbContext> contextFactory, TimeProvider? timeProvider = null)
+public sealed partial class DemoDataSeeder(
+    IDbContextFactory<TenancyDbContext> contextFactory,
+    TimeProvider? timeProvider = null,
+    ILogger<DemoDataSeeder>? logger = null)
 {
     /// <summary>Seed of the demo data's random numbers.</summary>
     public const int Seed = 20_261_123;
@@ -40,9 +45,29 @@ public sealed class DemoDataSeeder(IDbContextFactory<TenancyDbContext> contextFa
     {
         ArgumentOutOfRangeException.ThrowIfNegative(tenants);
         var now = (timeProvider ?? TimeProvider.System).GetUtcNow().UtcDateTime;
+        var phases = new SeedPhaseLog(phase =>
+        {
+            if (logger is not null)
+            {
+                LogPhase(logger, phase.Name, phase.Elapsed.TotalSeconds, phase.Rows);
+            }
+        });
         await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
         return db.Provider == DatabaseProvider.Postgres
-            ? await PostgresDemoLoader.LoadAsync(db, tenants, Seed, now, progress, cancellationToken)
-            : await SqliteDemoLoader.LoadAsync(db, tenants, Seed, now, progress, cancellationToken);
+            ? await PostgresDemoLoader.LoadAsync(db, tenants, Seed, now, phases, progress, cancellationToken)
+            : await SqliteDemoLoader.LoadAsync(db, tenants, Seed, now, phases, progress, cancellationToken);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Demo data: {Phase} took {Seconds:F1} s ({Rows} rows)")]
+    private static partial void LogPhase(ILogger logger, string phase, double seconds, long rows);
+}
+
+/// <summary>The phases of a seeding run, announced as they complete (a large load takes minutes).</summary>
+internal sealed class SeedPhaseLog(Action<SeedPhase> completed) : Collection<SeedPhase>
+{
+    protected override void InsertItem(int index, SeedPhase item)
+    {
+        base.InsertItem(index, item);
+        completed(item);
     }
 }

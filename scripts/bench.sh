@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Database benchmarks, outside the test run (see docs/benchmarks.md).
+#   scripts/bench.sh browse --tenants 1000000 [--samples 100] [--naive-samples 5]
+#   scripts/bench.sh seed --tenants 1000000
+# Starts a throwaway PostgreSQL cluster, migrates, seeds with the demo data seeder, runs the
+# cases and stops the cluster (also on failure or Ctrl-C). Prints one BENCH line per case.
+set -euo pipefail
+command=${1:?usage: scripts/bench.sh browse|seed [--tenants N] [--samples N] [--naive-samples N]}
+shift
+cd "$(dirname "$0")/.."
+# shellcheck source=lib/postgres.sh
+source scripts/lib/postgres.sh
+
+dotnet build -c Release tests/Tenancy.Benchmarks -nologo -v quiet -clp:ErrorsOnly >&2
+
+# The cluster runs with scripts/lib/postgres.sh's settings (shared_buffers 1GB; fsync off, as the
+# data is thrown away) and PostgreSQL's defaults otherwise; add lines with TENANCY_PG_EXTRA_CONF.
+trap pg_stop EXIT
+trap 'exit 130' INT TERM
+pg_start
+
+echo "# machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)), $(free -g | awk '/Mem:/ {print $2}') GB RAM, load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "# postgres: $("$TENANCY_PG_BIN/postgres" --version)"
+dotnet tests/Tenancy.Benchmarks/bin/Release/net10.0/Tenancy.Benchmarks.dll "$command" "$@"
+echo "# load at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
