@@ -48,6 +48,9 @@ public abstract class TenancyDbContext(DbContextOptions options) : DbContext(opt
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(TenancyDbContext).Assembly, t => t != typeof(TenantConfiguration));
         modelBuilder.ApplyConfiguration(new TenantConfiguration(Provider));
         SnakeCaseNames.Apply(modelBuilder);
+        modelBuilder.HasDbFunction(typeof(SearchFunctions).GetMethod(nameof(SearchFunctions.StrPos))!)
+            .HasName(Provider == DatabaseProvider.Postgres ? "strpos" : "instr")
+            .IsBuiltIn();
     }
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)

@@ -14,8 +14,12 @@ namespace Tenancy.Core.Features.Tenants;
 /// (column, id) indexes, substring search bounded by <see cref="SearchCap"/>, and counts that
 /// are exact only where that is cheap. See docs/decisions/0002-tenant-browsing-at-scale.md.
 /// </summary>
-public sealed class TenantCatalog(IDbContextFactory<TenancyDbContext> contextFactory)
+public sealed class TenantCatalog(IDbContextFactory<TenancyDbContext> contextFactory, TimeProvider? clock = null)
 {
+    private readonly TimeProvider _clock = clock ?? TimeProvider.System;
+    private readonly SemaphoreSlim _sampleLock = new(1, 1);
+    private (TenantSearchSample? Sample, DateTimeOffset ReadAt)? _sample;
+
     /// <summary>
     /// A substring search sorts and pages at most this many matches. A term that matches more
     /// (say "tech" across ten million tenants) is shown as "1,000+" over the first 1,000 matches
@@ -35,8 +39,9 @@ public sealed class TenantCatalog(IDbContextFactory<TenancyDbContext> contextFac
         var backwards = kind is PageKind.Before or PageKind.Last;
         var ascending = (query.Direction == SortDirection.Ascending) != backwards;
 
-        var rows = Filtered(db, query);
-        if (query.HasSubstringSearch)
+        var plan = await PlanSearchAsync(db, query, cancellationToken);
+        var rows = Filtered(db, query, plan);
+        if (plan is TenantSearchPlan.Pattern or TenantSearchPlan.Rare)
         {
             // The fence: take at most SearchCap matches (no ORDER BY, so the database may stop
             // early), then sort and page only those. CountAsync says when there were more.
@@ -97,7 +102,12 @@ public sealed class TenantCatalog(IDbContextFactory<TenancyDbContext> contextFac
     {
         ThrowIfInvalid(query);
         await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
-        var rows = Filtered(db, query);
+        var plan = await PlanSearchAsync(db, query, cancellationToken);
+        var rows = Filtered(db, query, plan);
+        if (plan is TenantSearchPlan.Frequent frequent)
+        {
+            return new TenantCount(frequent.EstimatedMatches, TenantCountKind.Estimate);
+        }
 
         if (query.HasSubstringSearch)
         {
@@ -223,7 +233,46 @@ public sealed class TenantCatalog(IDbContextFactory<TenancyDbContext> contextFac
         }
     }
 
-    private static IQueryable<Tenant> Filtered(TenancyDbContext db, TenantQuery query)
+    /// <summary>Tables smaller than this are searched with the plain pattern (every plan is fast there).</summary>
+    internal long SampleMinimumRows { get; init; } = 200_000;
+
+    /// <summary>How long a search sample is used before it is read again.</summary>
+    internal static readonly TimeSpan SampleLifetime = TimeSpan.FromMinutes(10);
+
+    private async Task<TenantSearchPlan?> PlanSearchAsync(TenancyDbContext db, TenantQuery query, CancellationToken cancellationToken)
+    {
+        if (!query.HasSubstringSearch)
+        {
+            return null;
+        }
+
+        if (db.Provider != DatabaseProvider.Postgres)
+        {
+            return new TenantSearchPlan.Pattern();
+        }
+
+        var sample = _sample;
+        if (sample is null || _clock.GetUtcNow() - sample.Value.ReadAt > SampleLifetime)
+        {
+            await _sampleLock.WaitAsync(cancellationToken);
+            try
+            {
+                sample = _sample;
+                if (sample is null || _clock.GetUtcNow() - sample.Value.ReadAt > SampleLifetime)
+                {
+                    _sample = sample = (await TenantSearchSample.ReadAsync(db, SampleMinimumRows, cancellationToken), _clock.GetUtcNow());
+                }
+            }
+            finally
+            {
+                _sampleLock.Release();
+            }
+        }
+
+        return TenantSearchPlan.Choose(sample.Value.Sample, query.SearchTerm!.ToLowerInvariant(), query);
+    }
+
+    private static IQueryable<Tenant> Filtered(TenancyDbContext db, TenantQuery query, TenantSearchPlan? plan = null)
     {
         var rows = db.Tenants.AsNoTracking();
         if (query.Status is { } status)
@@ -241,10 +290,26 @@ public sealed class TenantCatalog(IDbContextFactory<TenancyDbContext> contextFac
             rows = rows.Where(t => t.Region == region);
         }
 
-        if (query.HasSubstringSearch)
+        var term = query.SearchTerm?.ToLowerInvariant();
+        switch (plan)
         {
-            var pattern = ToContainsPattern(query.SearchTerm!);
-            rows = rows.Where(t => EF.Functions.Like(t.SearchText, pattern, "\\"));
+            case TenantSearchPlan.Frequent:
+                rows = rows.Where(t => SearchFunctions.StrPos(t.SearchText, term!) > 0);
+                break;
+            case TenantSearchPlan.Rare rare:
+                foreach (var trigram in rare.Trigrams)
+                {
+                    var needle = "%" + trigram + "%";
+                    rows = rows.Where(t => EF.Functions.Like(t.SearchText, needle));
+                }
+
+                rows = rows.Where(t => SearchFunctions.StrPos(t.SearchText, term!) > 0);
+                break;
+            case TenantSearchPlan.Pattern:
+            case null when query.HasSubstringSearch:
+                var pattern = ToContainsPattern(query.SearchTerm!);
+                rows = rows.Where(t => EF.Functions.Like(t.SearchText, pattern, "\\"));
+                break;
         }
 
         return rows;
