@@ -22,15 +22,20 @@ public sealed record SeedPhase(string Name, TimeSpan Elapsed, long Rows)
 /// <summary>
 /// Adds realistic demo tenants (and, for a few percent of them, members, projects, items and
 /// settings) to the database. The data is deterministic: it depends only on <see cref="Seed"/>,
-/// the number of tenants seeded before and the clock. Slugs, Stripe ids and ids stay unique
-/// across runs: each tenant's suffixes are derived from its position in the whole data set,
-/// which continues from the number of rows already in <c>tenant_slugs</c>.
+/// the number of tenants asked for, the number seeded before and the clock (a
+/// <see cref="TimeProvider"/>). Slug suffixes and Stripe ids are unique across runs: they encode
+/// each tenant's position in the whole data set, which continues from the number of rows already
+/// in <c>tenant_slugs</c> (so a run after slugs were deleted can collide, and then fails as a
+/// whole on PostgreSQL, or from the colliding batch on SQLite).
 /// </summary>
 /// <remarks>
-/// PostgreSQL: binary COPY in one transaction; a large load into an empty catalog drops the
-/// secondary indexes of <c>tenants</c> and <c>tenant_slugs</c> first and rebuilds them from their
-/// own definitions afterwards, then vacuums and analyses. SQLite: prepared INSERTs re-bound per
-/// row, <see cref="SqliteDemoLoader.TenantsPerTransaction"/> tenants per transaction.
+/// PostgreSQL (<see cref="PostgresDemoLoader"/>): binary COPY in one transaction; a large load
+/// into an empty catalog sets aside the secondary indexes of <c>tenants</c> and
+/// <c>tenant_slugs</c> and the foreign keys of the loaded tables, rebuilds them from their own
+/// definitions afterwards, then vacuums and analyses. SQLite (<see cref="SqliteDemoLoader"/>):
+/// prepared INSERTs re-bound per row; into an empty catalog one transaction with the indexes
+/// built at the end, otherwise <see cref="SqliteDemoLoader.TenantsPerTransaction"/> tenants per
+/// transaction. Measured rates: docs/benchmarks.md.
 /// </remarks>
 public sealed partial class DemoDataSeeder(
     IDbContextFactory<TenancyDbContext> contextFactory,
