@@ -57,13 +57,16 @@ public sealed partial class PortalFactory(
     public static async Task<Dictionary<string, string>> AntiforgeryFormAsync(HttpClient client, string page, CancellationToken cancellationToken)
     {
         var html = await client.GetStringAsync(page, cancellationToken);
-        var token = AntiforgeryField().Match(html);
-        if (!token.Success)
-        {
-            throw new InvalidOperationException($"No antiforgery token on {page}.");
-        }
+        return new Dictionary<string, string> { ["__RequestVerificationToken"] = AntiforgeryToken(html, page) };
+    }
 
-        return new Dictionary<string, string> { ["__RequestVerificationToken"] = WebUtility.HtmlDecode(token.Groups[1].Value) };
+    /// <summary>The value of the hidden antiforgery field in a page's HTML.</summary>
+    public static string AntiforgeryToken(string html, string page)
+    {
+        var token = AntiforgeryField().Match(html);
+        return token.Success
+            ? WebUtility.HtmlDecode(token.Groups[1].Value)
+            : throw new InvalidOperationException($"No antiforgery token on {page}.");
     }
 
     protected override void Dispose(bool disposing)

@@ -109,12 +109,12 @@ public sealed class StaffSessionsShould
         using var signInPage = await raw.GetAsync("/signin", Cancellation);
         var antiforgeryCookie = string.Join("; ", signInPage.Headers.GetValues("Set-Cookie").Select(c => c.Split(';')[0]));
         var html = await signInPage.Content.ReadAsStringAsync(Cancellation);
-        var token = System.Text.RegularExpressions.Regex.Match(html, "name=\"__RequestVerificationToken\" value=\"([^\"]+)\"").Groups[1].Value;
+        var token = PortalFactory.AntiforgeryToken(html, "/signin");
         using var request = new HttpRequestMessage(HttpMethod.Post, "/auth/dev-signin")
         {
             Content = new FormUrlEncodedContent(new Dictionary<string, string>
             {
-                ["__RequestVerificationToken"] = WebUtility.HtmlDecode(token),
+                ["__RequestVerificationToken"] = token,
                 ["account"] = account,
             }),
         };
