@@ -592,8 +592,6 @@ namespace Tenancy.Core.Data.Migrations.Postgres
 
                     b.HasIndex("Name", "Id");
 
-                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("Name", "Id"), new[] { "SearchText" });
-
                     b.HasIndex("PlanId", "Name", "Id");
 
                     b.HasIndex("Status", "CreatedAt", "Id");
