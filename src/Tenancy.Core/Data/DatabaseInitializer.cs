@@ -28,7 +28,7 @@ public sealed partial class DatabaseInitializer(
         }
 
         var demoTenants = options.Value.EffectiveDemoTenants;
-        if (demoTenants > 0 && (await db.Database.GetPendingMigrationsAsync(cancellationToken)).Any())
+        if (demoTenants > 0 && !options.Value.MigrateOnStartup && (await db.Database.GetPendingMigrationsAsync(cancellationToken)).Any())
         {
             // Migrations are left to a deploy step (MigrateOnStartup off) that has not run yet.
             LogNotMigrated();

@@ -118,7 +118,7 @@ public static class StaffAuthenticationExtensions
         {
             app.MapGet("/auth/signin", (string? returnUrl) =>
                 Results.Challenge(
-                    new AuthenticationProperties { RedirectUri = LocalOrRoot(returnUrl) },
+                    new AuthenticationProperties { RedirectUri = LocalUrl.OrRoot(returnUrl) },
                     [OpenIdConnectDefaults.AuthenticationScheme]))
                 .AllowAnonymous();
         }
@@ -138,7 +138,7 @@ public static class StaffAuthenticationExtensions
                 var principal = new ClaimsPrincipal(identity);
                 await context.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, principal);
                 await audit.RecordAsync(StaffClaims.ToActor(principal), StaffAuditActions.SignedIn, cancellationToken: context.RequestAborted);
-                return Results.LocalRedirect(LocalOrRoot(returnUrl));
+                return Results.LocalRedirect(LocalUrl.OrRoot(returnUrl));
             }).AllowAnonymous();
         }
 
@@ -193,11 +193,6 @@ public static class StaffAuthenticationExtensions
         var audit = context.HttpContext.RequestServices.GetRequiredService<AuditLog>();
         await audit.RecordAsync(StaffClaims.ToActor(context.Principal), StaffAuditActions.SignedIn, cancellationToken: context.HttpContext.RequestAborted);
     }
-
-    private static string LocalOrRoot(string? url) =>
-        !string.IsNullOrEmpty(url) && url.StartsWith('/') && !url.StartsWith("//", StringComparison.Ordinal) && !url.StartsWith("/\\", StringComparison.Ordinal)
-            ? url
-            : "/";
 }
 
 /// <summary>Named authorization policies, one per capability. Pages and endpoints declare the one they need.</summary>

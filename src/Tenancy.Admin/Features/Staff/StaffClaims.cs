@@ -42,7 +42,7 @@ public static class StaffClaims
 
     /// <summary>The highest portal role, for display.</summary>
     public static string RoleLabel(ClaimsPrincipal user) =>
-        ToActor(user).Roles.Count == 0 ? "No role" : ToActor(user).Roles.Max().ToString();
+        ToActor(user).Roles is { Count: > 0 } roles ? roles.Max().ToString() : "No role";
 
     /// <summary>
     /// Values of the provider's role claim. Providers send either one claim per value or one

@@ -167,28 +167,8 @@ public sealed class AuditLog(IDbContextFactory<TenancyDbContext> contextFactory,
             ? rows.OrderBy(e => e.OccurredAt).ThenBy(e => e.Id)
             : rows.OrderByDescending(e => e.OccurredAt).ThenByDescending(e => e.Id);
         var fetched = await rows.Take(query.PageSize + 1).ToListAsync(cancellationToken);
-        var more = fetched.Count > query.PageSize;
-        if (more)
-        {
-            fetched.RemoveAt(fetched.Count - 1);
-        }
-
-        if (backwards)
-        {
-            fetched.Reverse();
-        }
-
-        if (fetched.Count == 0)
-        {
-            return new AuditPage(fetched, null, null);
-        }
-
-        var hasPrevious = kind switch { PageKind.First => false, PageKind.After => true, _ => more };
-        var hasNext = kind switch { PageKind.Last => false, PageKind.Before => true, _ => more };
-        return new AuditPage(
-            fetched,
-            hasPrevious ? CursorOf(fetched[0]) : null,
-            hasNext ? CursorOf(fetched[^1]) : null);
+        var (items, previous, next) = KeysetPage.Cut(fetched, query.PageSize, kind, CursorOf);
+        return new AuditPage(items, previous, next);
     }
 
     /// <summary>The distinct actions recorded so far, for the action filter.</summary>

@@ -60,41 +60,8 @@ public sealed class TenantCatalog(IDbContextFactory<TenancyDbContext> contextFac
             .Select(t => new TenantListItem(t.Id, t.Name, t.Slug, t.OwnerEmail, t.Status, t.PlanId, t.Region, t.CreatedAt))
             .ToListAsync(cancellationToken);
 
-        var more = fetched.Count > query.PageSize;
-        if (more)
-        {
-            fetched.RemoveAt(fetched.Count - 1);
-        }
-
-        if (backwards)
-        {
-            fetched.Reverse();
-        }
-
-        // Moving forward, "more" means a next page exists; moving backward it means a previous one.
-        // A page reached through a cursor always has a neighbour on the side it came from.
-        var hasPrevious = kind switch
-        {
-            PageKind.First => false,
-            PageKind.After => true,
-            _ => more,
-        };
-        var hasNext = kind switch
-        {
-            PageKind.Last => false,
-            PageKind.Before => true,
-            _ => more,
-        };
-
-        if (fetched.Count == 0)
-        {
-            return new TenantPage(fetched, null, null);
-        }
-
-        return new TenantPage(
-            fetched,
-            hasPrevious ? CursorOf(query.Sort, fetched[0]) : null,
-            hasNext ? CursorOf(query.Sort, fetched[^1]) : null);
+        var (items, previous, next) = KeysetPage.Cut(fetched, query.PageSize, kind, item => CursorOf(query.Sort, item));
+        return new TenantPage(items, previous, next);
     }
 
     /// <summary>How many tenants match: exact when cheap, otherwise an estimate or a lower bound.</summary>
