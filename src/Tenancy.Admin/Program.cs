@@ -1,8 +1,10 @@
 using Tenancy.Admin;
+using Tenancy.Admin.Features.Billing;
 using Tenancy.Admin.Features.Health;
 using Tenancy.Admin.Features.Staff;
 using Tenancy.Core;
 using Tenancy.Core.Data;
+using Tenancy.Core.Features.Billing;
 
 if (SeedCommand.IsInvoked(args))
 {
@@ -10,16 +12,30 @@ if (SeedCommand.IsInvoked(args))
 }
 
 var builder = WebApplication.CreateBuilder(args);
+var role = HostRole.From(builder.Configuration);
 builder.AddTenancyCore();
-builder.AddStaffAuthentication();
-builder.AddAdminPortal();
+if (role.ServesWeb)
+{
+    builder.AddStaffAuthentication();
+    builder.AddAdminPortal();
+    builder.AddBillingWebhooks();
+}
+
+if (role.RunsWorkers)
+{
+    builder.Services.AddBillingWorkers();
+}
 
 var app = builder.Build();
 await app.Services.GetRequiredService<DatabaseInitializer>().InitializeAsync();
 
-app.UseAdminPortal();
 app.MapHealthEndpoints();
-app.MapStaffAuthentication();
+if (role.ServesWeb)
+{
+    app.UseAdminPortal();
+    app.MapStaffAuthentication();
+    app.MapStripeWebhooks();
+}
 
 await app.RunAsync();
 return 0;

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Hosting;
 using Tenancy.Core.Data;
 using Tenancy.Core.Data.Seeding;
 using Tenancy.Core.Features.Audit;
+using Tenancy.Core.Features.Billing;
 using Tenancy.Core.Features.Quotas;
 using Tenancy.Core.Features.Tenants;
 
@@ -33,6 +34,7 @@ public static class TenancyCoreExtensions
         builder.Services.AddSingleton<DemoDataSeeder>();
         builder.Services.AddSingleton<DatabaseInitializer>();
         builder.Services.AddTenancyQuotas();
+        builder.Services.AddTenancyBilling();
         return builder;
     }
 

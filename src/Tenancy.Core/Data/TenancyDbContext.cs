@@ -1,7 +1,9 @@
 using Microsoft.EntityFrameworkCore;
 using Tenancy.Core.Features.Audit;
+using Tenancy.Core.Features.Billing;
 using Tenancy.Core.Features.Plans;
 using Tenancy.Core.Features.Quotas;
+using Tenancy.Core.Features.Suspensions;
 using Tenancy.Core.Features.TenantData;
 using Tenancy.Core.Features.Tenants;
 using Tenancy.Core.Features.Usage;
@@ -41,6 +43,12 @@ public abstract class TenancyDbContext(DbContextOptions options) : DbContext(opt
     public DbSet<TenantQuotaSet> TenantQuotaSets => Set<TenantQuotaSet>();
 
     public DbSet<UsageCounter> UsageCounters => Set<UsageCounter>();
+
+    public DbSet<StripeEvent> StripeEvents => Set<StripeEvent>();
+
+    public DbSet<TenantBilling> TenantBillings => Set<TenantBilling>();
+
+    public DbSet<Suspension> Suspensions => Set<Suspension>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

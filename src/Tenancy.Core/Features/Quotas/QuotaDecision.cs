@@ -35,9 +35,12 @@ public enum QuotaDenial : byte
 public readonly struct QuotaDecision
 {
     private readonly long limit;
+    private readonly string? detail;
 
-    internal QuotaDecision(QuotaDenial reason, QuotaMetric metric, long limit, long used, long requested)
+    internal QuotaDecision(QuotaDenial reason, QuotaMetric metric, long limit, long used, long requested, string? detail = null, bool pastDue = false)
     {
+        this.detail = detail;
+        PastDue = pastDue;
         Reason = reason;
         Metric = metric;
         this.limit = limit;
@@ -46,6 +49,12 @@ public readonly struct QuotaDecision
     }
 
     public bool Allowed => Reason == QuotaDenial.None;
+
+    /// <summary>
+    /// The tenant's payment is past due (within its grace period: past the grace it is suspended).
+    /// The request is still decided on its merits; the product may warn the tenant's users.
+    /// </summary>
+    public bool PastDue { get; }
 
     public QuotaDenial Reason { get; }
 
@@ -65,15 +74,18 @@ public readonly struct QuotaDecision
     /// <summary>What to tell the caller, in words.</summary>
     public string Message => Reason switch
     {
-        QuotaDenial.None => "Allowed.",
+        QuotaDenial.None => PastDue ? "Allowed; the tenant's payment is past due." : "Allowed.",
         QuotaDenial.OverQuota =>
             $"{Metric.Info().Label} quota reached: {QuotaFormat.Amount(Metric, Used)} of {QuotaFormat.Limit(Metric, Limit)} used; {QuotaFormat.Amount(Metric, Requested)} more requested.",
         QuotaDenial.RateLimited => $"Rate limit of {QuotaFormat.Limit(Metric, Limit)} reached; retry in a second.",
-        QuotaDenial.TenantSuspended => "The tenant is suspended.",
+        QuotaDenial.TenantSuspended => detail ?? "The tenant is suspended.",
         QuotaDenial.TenantRestoring => "The tenant is being restored to an earlier point in time; try again when the restore has finished.",
         QuotaDenial.TenantNotFound => "No such tenant, or it was deleted.",
         _ => Reason.ToString(),
     };
+
+    internal QuotaDecision Flagged(bool pastDue) =>
+        pastDue ? new QuotaDecision(Reason, Metric, limit, Used, Requested, detail, pastDue: true) : this;
 
     public override string ToString() => Allowed ? $"Allowed {Metric} +{Requested}" : $"Denied {Metric}: {Reason}";
 }

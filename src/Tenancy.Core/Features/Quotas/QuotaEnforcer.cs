@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.EntityFrameworkCore;
 using Tenancy.Core.Data;
+using Tenancy.Core.Features.Suspensions;
 using Tenancy.Core.Features.Tenants;
 using Tenancy.Core.Features.Usage;
 
@@ -85,7 +86,8 @@ public sealed class QuotaEnforcer(IDbContextFactory<TenancyDbContext> contextFac
         await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
         var current = plans ?? await LoadPlansAsync(db, async: true, cancellationToken);
         var tenant = await db.Tenants.AsNoTracking().Where(t => t.Id == tenantId)
-            .Select(t => new TenantState(t.Status, t.PlanId)).FirstOrDefaultAsync(cancellationToken);
+            .Select(t => new TenantState(t.Status, t.PlanId, null)).FirstOrDefaultAsync(cancellationToken);
+        tenant = await WithSuspensionsAsync(db, tenantId, tenant, async: true, cancellationToken);
         var set = await db.TenantQuotaSets.AsNoTracking().FirstOrDefaultAsync(s => s.TenantId == tenantId, cancellationToken);
         entry.Limits = BuildLimits(tenant, set, current);
     }
@@ -166,7 +168,7 @@ public sealed class QuotaEnforcer(IDbContextFactory<TenancyDbContext> contextFac
         }
 
         using var db = contextFactory.CreateDbContext();
-        return AgainstTenantData(metric, amount, limit, TenantDataUsage.Read(db, tenantId, metric));
+        return AgainstTenantData(metric, amount, limit, TenantDataUsage.Read(db, tenantId, metric)).Flagged(entry.Limits.PastDue);
     }
 
     private ValueTask<QuotaDecision> DecideAsync(Guid tenantId, QuotaMetric metric, long amount, bool consume, CancellationToken cancellationToken)
@@ -187,7 +189,7 @@ public sealed class QuotaEnforcer(IDbContextFactory<TenancyDbContext> contextFac
         }
 
         await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
-        return AgainstTenantData(metric, amount, limit, await TenantDataUsage.ReadAsync(db, tenantId, metric, cancellationToken));
+        return AgainstTenantData(metric, amount, limit, await TenantDataUsage.ReadAsync(db, tenantId, metric, cancellationToken)).Flagged(entry.Limits.PastDue);
     }
 
     /// <summary>
@@ -203,22 +205,29 @@ public sealed class QuotaEnforcer(IDbContextFactory<TenancyDbContext> contextFac
         Volatile.Write(ref entry.LastUsedTicks, now);
         if (limits.Denial != QuotaDenial.None)
         {
-            decision = new QuotaDecision(limits.Denial, metric, limit, 0, amount);
+            decision = new QuotaDecision(limits.Denial, metric, limit, 0, amount, limits.DenialDetail);
             return true;
         }
 
+        bool decided;
         switch (QuotaMetrics.Kinds[i])
         {
             case QuotaKind.Rate:
                 decision = consume ? TakeRate(entry, i, amount, limit, now) : PeekRate(entry, i, amount, limit, now);
-                return true;
+                decided = true;
+                break;
             case QuotaKind.MonthlyCounter:
                 decision = consume ? TakeMonthly(entry, i, amount, limit, now) : PeekMonthly(entry, i, amount, limit, now);
-                return true;
+                decided = true;
+                break;
             default:
                 decision = new QuotaDecision(QuotaDenial.None, metric, limit, 0, amount);
-                return limit == Unlimited;
+                decided = limit == Unlimited;
+                break;
         }
+
+        decision = decision.Flagged(limits.PastDue);
+        return decided;
     }
 
     private static QuotaDecision AgainstTenantData(QuotaMetric metric, long amount, long limit, long used) =>
@@ -317,8 +326,9 @@ public sealed class QuotaEnforcer(IDbContextFactory<TenancyDbContext> contextFac
         try
         {
             var current = plans ?? await LoadPlansAsync(db, async, cancellationToken);
-            var tenantQuery = db.Tenants.AsNoTracking().Where(t => t.Id == tenantId).Select(t => new TenantState(t.Status, t.PlanId));
+            var tenantQuery = db.Tenants.AsNoTracking().Where(t => t.Id == tenantId).Select(t => new TenantState(t.Status, t.PlanId, null));
             var tenant = async ? await tenantQuery.FirstOrDefaultAsync(cancellationToken) : tenantQuery.FirstOrDefault();
+            tenant = await WithSuspensionsAsync(db, tenantId, tenant, async, cancellationToken);
             var setQuery = db.TenantQuotaSets.AsNoTracking().Where(s => s.TenantId == tenantId);
             var set = async ? await setQuery.FirstOrDefaultAsync(cancellationToken) : setQuery.FirstOrDefault();
             var countersQuery = db.UsageCounters.AsNoTracking()
@@ -373,7 +383,35 @@ public sealed class QuotaEnforcer(IDbContextFactory<TenancyDbContext> contextFac
             values[i] = limit ?? Unlimited;
         }
 
-        return new TenantQuotaLimits(true, tenant.Status, tenant.PlanId, set?.Version ?? 0, DenialFor(tenant.Status), values);
+        return new TenantQuotaLimits(true, tenant.Status, tenant.PlanId, set?.Version ?? 0, DenialFor(tenant.Status), values, tenant.SuspendedBecause);
+    }
+
+    /// <summary>Adds the categories of the active suspensions of a suspended tenant, for the denial's message.</summary>
+    private static async ValueTask<TenantState?> WithSuspensionsAsync(TenancyDbContext db, Guid tenantId, TenantState? tenant, bool async, CancellationToken cancellationToken)
+    {
+        if (tenant?.Status != TenantStatus.Suspended)
+        {
+            return tenant;
+        }
+
+        var query = db.Suspensions.AsNoTracking().Where(s => s.TenantId == tenantId && s.LiftedAt == null).Select(s => s.Category);
+        var categories = async ? await query.ToListAsync(cancellationToken) : query.ToList();
+        return tenant with { SuspendedBecause = SuspendedMessage(categories) };
+    }
+
+    /// <summary>"The tenant is suspended for billing (payment overdue)." or "… by staff (abuse, compliance).", or both.</summary>
+    internal static string SuspendedMessage(IEnumerable<SuspensionCategory> categories)
+    {
+        var list = categories.Distinct().Order().ToList();
+        var billing = list.Remove(SuspensionCategory.Billing);
+        var staff = list.Count == 0 ? null : $"by staff ({string.Join(", ", list.Select(c => c.ToLabel().ToLowerInvariant()))})";
+        return (billing, staff) switch
+        {
+            (true, null) => "The tenant is suspended for billing: its payment is overdue.",
+            (true, _) => $"The tenant is suspended for billing (payment overdue) and {staff}.",
+            (false, not null) => $"The tenant is suspended {staff}.",
+            _ => "The tenant is suspended.",
+        };
     }
 
     /// <summary>What the tenant's state alone denies. The restore feature adds <see cref="QuotaDenial.TenantRestoring"/> here.</summary>
@@ -483,9 +521,17 @@ public sealed class QuotaEnforcer(IDbContextFactory<TenancyDbContext> contextFac
 
             var changedIds = changed.Select(e => e.TenantId).ToList();
             var quotaSets = await db.TenantQuotaSets.AsNoTracking().Where(s => changedIds.Contains(s.TenantId)).ToDictionaryAsync(s => s.TenantId, cancellationToken);
+            var suspendedIds = changedIds.Where(id => states.TryGetValue(id, out var st) && st.Status == TenantStatus.Suspended).ToList();
+            var suspensions = (suspendedIds.Count == 0 ? [] : await db.Suspensions.AsNoTracking()
+                    .Where(s => suspendedIds.Contains(s.TenantId) && s.LiftedAt == null)
+                    .Select(s => new SuspensionRef(s.TenantId, s.Category))
+                    .ToListAsync(cancellationToken))
+                .ToLookup(s => s.TenantId, s => s.Category);
             foreach (var entry in changed)
             {
-                var tenant = states.TryGetValue(entry.TenantId, out var state) ? new TenantState(state.Status, state.PlanId) : null;
+                var tenant = states.TryGetValue(entry.TenantId, out var state)
+                    ? new TenantState(state.Status, state.PlanId, state.Status == TenantStatus.Suspended ? SuspendedMessage(suspensions[entry.TenantId]) : null)
+                    : null;
                 entry.Limits = BuildLimits(tenant, quotaSets.GetValueOrDefault(entry.TenantId), current);
             }
         }
@@ -556,7 +602,9 @@ public sealed class QuotaEnforcer(IDbContextFactory<TenancyDbContext> contextFac
         }
     }
 
-    private sealed record TenantState(TenantStatus Status, string PlanId);
+    private sealed record SuspensionRef(Guid TenantId, SuspensionCategory Category);
+
+    private sealed record TenantState(TenantStatus Status, string PlanId, string? SuspendedBecause);
 
     private readonly record struct PendingUsage(Guid TenantId, QuotaMetric Metric, string Period, long Amount);
 

@@ -7,8 +7,14 @@ namespace Tenancy.Core.Features.Quotas;
 /// when the tenant's quotas, plan or status change. <see cref="Values"/> is indexed by metric,
 /// <see cref="QuotaEnforcer.Unlimited"/> for no limit.
 /// </summary>
-internal sealed class TenantQuotaLimits(bool exists, TenantStatus status, string? planId, int version, QuotaDenial denial, long[] values)
+internal sealed class TenantQuotaLimits(bool exists, TenantStatus status, string? planId, int version, QuotaDenial denial, long[] values, string? denialDetail = null)
 {
+    /// <summary>Why the tenant is denied, in words, when the reason code alone says too little (which suspensions).</summary>
+    public string? DenialDetail { get; } = denialDetail;
+
+    /// <summary>Past due but within grace: allowed, and the decision says so.</summary>
+    public bool PastDue => Status == TenantStatus.PastDue;
+
     public bool Exists { get; } = exists;
 
     public TenantStatus Status { get; } = status;

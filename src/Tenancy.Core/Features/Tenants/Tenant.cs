@@ -12,6 +12,7 @@ public sealed class Tenant
     public const int NameMaxLength = 200;
     public const int SlugMaxLength = 100;
     public const int EmailMaxLength = 254;
+    public const int StripeIdMaxLength = 64;
 
     public Guid Id { get; init; } = Guid.CreateVersion7();
 

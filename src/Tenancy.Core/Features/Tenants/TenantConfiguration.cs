@@ -17,8 +17,8 @@ internal sealed class TenantConfiguration(DatabaseProvider provider) : IEntityTy
         tenant.Property(t => t.Status).HasConversion<string>().HasMaxLength(16);
         tenant.Property(t => t.PlanId).HasMaxLength(32);
         tenant.Property(t => t.Region).HasMaxLength(32);
-        tenant.Property(t => t.StripeCustomerId).HasMaxLength(64);
-        tenant.Property(t => t.StripeSubscriptionId).HasMaxLength(64);
+        tenant.Property(t => t.StripeCustomerId).HasMaxLength(Tenant.StripeIdMaxLength);
+        tenant.Property(t => t.StripeSubscriptionId).HasMaxLength(Tenant.StripeIdMaxLength);
 
         tenant.HasOne(t => t.Plan).WithMany().HasForeignKey(t => t.PlanId).OnDelete(DeleteBehavior.Restrict);
 

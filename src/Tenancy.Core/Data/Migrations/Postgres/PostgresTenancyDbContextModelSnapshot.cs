@@ -117,6 +117,150 @@ namespace Tenancy.Core.Data.Migrations.Postgres
                     b.ToTable("audit_log", (string)null);
                 });
 
+            modelBuilder.Entity("Tenancy.Core.Features.Billing.StripeEvent", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("id");
+
+                    b.Property<string>("ApiVersion")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("api_version");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer")
+                        .HasColumnName("attempts");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CustomerId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("customer_id");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("last_error");
+
+                    b.Property<bool>("Livemode")
+                        .HasColumnType("boolean")
+                        .HasColumnName("livemode");
+
+                    b.Property<DateTime>("NextAttemptAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("next_attempt_at");
+
+                    b.Property<string>("Outcome")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("outcome");
+
+                    b.Property<string>("Payload")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("payload");
+
+                    b.Property<DateTime?>("ProcessedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("processed_at");
+
+                    b.Property<DateTime>("ReceivedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("received_at");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("state");
+
+                    b.Property<string>("SubscriptionId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("subscription_id");
+
+                    b.Property<Guid?>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("type");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CustomerId");
+
+                    b.HasIndex("ReceivedAt", "Id");
+
+                    b.HasIndex("TenantId", "CreatedAt");
+
+                    b.HasIndex("State", "ReceivedAt", "Id");
+
+                    b.HasIndex("Type", "ReceivedAt", "Id");
+
+                    b.HasIndex(new[] { "NextAttemptAt", "Id" }, "ix_stripe_events_due")
+                        .HasFilter("state = 'Pending'");
+
+                    b.ToTable("stripe_events", (string)null);
+                });
+
+            modelBuilder.Entity("Tenancy.Core.Features.Billing.TenantBilling", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<DateTime?>("GraceDeadline")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("grace_deadline");
+
+                    b.Property<DateTime?>("LastEventCreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_event_created_at");
+
+                    b.Property<string>("LastEventId")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("last_event_id");
+
+                    b.Property<DateTime?>("PastDueSince")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("past_due_since");
+
+                    b.Property<string>("SubscriptionId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("subscription_id");
+
+                    b.Property<string>("SubscriptionStatus")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("subscription_status");
+
+                    b.Property<bool>("SuspendedForBilling")
+                        .HasColumnType("boolean")
+                        .HasColumnName("suspended_for_billing");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("TenantId");
+
+                    b.HasIndex(new[] { "GraceDeadline" }, "ix_tenant_billing_grace_due")
+                        .HasFilter("grace_deadline IS NOT NULL AND suspended_for_billing = false");
+
+                    b.ToTable("tenant_billing", (string)null);
+                });
+
             modelBuilder.Entity("Tenancy.Core.Features.Plans.Plan", b =>
                 {
                     b.Property<string>("Id")
@@ -371,6 +515,69 @@ namespace Tenancy.Core.Data.Migrations.Postgres
                     b.HasKey("TenantId");
 
                     b.ToTable("tenant_quota_sets", (string)null);
+                });
+
+            modelBuilder.Entity("Tenancy.Core.Features.Suspensions.Suspension", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Category")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("category");
+
+                    b.Property<string>("LiftReason")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("lift_reason");
+
+                    b.Property<DateTime?>("LiftedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("lifted_at");
+
+                    b.Property<string>("LiftedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("lifted_by");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("reason");
+
+                    b.Property<DateTime>("StartedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("started_at");
+
+                    b.Property<string>("StartedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("started_by");
+
+                    b.Property<string>("StatusBefore")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("status_before");
+
+                    b.HasKey("TenantId", "Id");
+
+                    b.HasIndex("TenantId", "StartedAt");
+
+                    b.HasIndex(new[] { "TenantId" }, "ux_suspensions_active_billing")
+                        .IsUnique()
+                        .HasFilter("category = 'Billing' AND lifted_at IS NULL");
+
+                    b.ToTable("suspensions", (string)null);
                 });
 
             modelBuilder.Entity("Tenancy.Core.Features.TenantData.Member", b =>
@@ -654,6 +861,15 @@ namespace Tenancy.Core.Data.Migrations.Postgres
                     b.ToTable("usage_counters", (string)null);
                 });
 
+            modelBuilder.Entity("Tenancy.Core.Features.Billing.TenantBilling", b =>
+                {
+                    b.HasOne("Tenancy.Core.Features.Tenants.Tenant", null)
+                        .WithOne()
+                        .HasForeignKey("Tenancy.Core.Features.Billing.TenantBilling", "TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Tenancy.Core.Features.Quotas.PlanQuota", b =>
                 {
                     b.HasOne("Tenancy.Core.Features.Plans.Plan", null)
@@ -705,6 +921,15 @@ namespace Tenancy.Core.Data.Migrations.Postgres
                         });
 
                     b.Navigation("Overrides");
+                });
+
+            modelBuilder.Entity("Tenancy.Core.Features.Suspensions.Suspension", b =>
+                {
+                    b.HasOne("Tenancy.Core.Features.Tenants.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Tenancy.Core.Features.TenantData.Member", b =>
