@@ -3,10 +3,14 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Tenancy.Core.Features.Billing;
 using Tenancy.E2E.Identity;
+using Tenancy.Testing;
 
 namespace Tenancy.E2E.Hosting;
 
@@ -30,6 +34,9 @@ internal sealed class PortalAppFactory : WebApplicationFactory<Program>
 
     /// <summary>Warnings and errors the portal logged.</summary>
     public PortalLog Log { get; } = new();
+
+    /// <summary>The clock of the billing services (event processor, grace sweep); a test moves it forward.</summary>
+    public ShiftableClock BillingClock { get; } = new();
 
     /// <summary>Starts Kestrel and returns its address (<c>http://127.0.0.1:PORT</c>).</summary>
     public Uri Start()
@@ -59,5 +66,19 @@ internal sealed class PortalAppFactory : WebApplicationFactory<Program>
         // A directory group granting a portal role, as a company would configure it.
         builder.UseSetting("Auth:Roles:Support:0", "Support");
         builder.UseSetting("Auth:Roles:Support:1", "staff-support");
+
+        // Stripe webhooks: the secret the test events are signed with. The periodic grace sweep
+        // runs once at start and then daily, so within a run only a test's own
+        // GraceSweeper.SweepAsync() suspends anyone (no race between the two).
+        builder.UseSetting("Stripe:WebhookSecret", StripeTestEvents.Secret);
+        builder.UseSetting("Billing:SweepInterval", "1.00:00:00");
+
+        // Billing decides on BillingClock; everything else keeps the real clock (see ShiftableClock).
+        builder.ConfigureTestServices(services =>
+        {
+            services.AddSingleton(BillingClock);
+            services.Replace(ServiceDescriptor.Singleton(sp => ActivatorUtilities.CreateInstance<StripeEventProcessor>(sp, BillingClock)));
+            services.Replace(ServiceDescriptor.Singleton(sp => ActivatorUtilities.CreateInstance<GraceSweeper>(sp, BillingClock)));
+        });
     }
 }

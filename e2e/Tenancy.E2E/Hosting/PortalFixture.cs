@@ -1,4 +1,5 @@
 using Microsoft.Playwright;
+using Tenancy.Core.Features.Tenants;
 using Tenancy.E2E.Identity;
 
 namespace Tenancy.E2E.Hosting;
@@ -32,6 +33,16 @@ public sealed class PortalFixture : IAsyncLifetime
 
     /// <summary>The OpenID Connect provider the portal is configured with (its "company account").</summary>
     public TestIdentityProvider Provider => _provider ?? throw new InvalidOperationException("Not started.");
+
+    /// <summary>The running portal's services, for what a test does behind the browser (run the grace sweep, read the inbox).</summary>
+    public IServiceProvider Services => _app?.Services ?? throw new InvalidOperationException("Not started.");
+
+    /// <summary>The billing services' clock (see <see cref="ShiftableClock"/>).</summary>
+    public ShiftableClock BillingClock => _app?.BillingClock ?? throw new InvalidOperationException("Not started.");
+
+    /// <summary>Adds a tenant of a test's own (and its slug), as the seed does.</summary>
+    public Task AddTenantAsync(Tenant tenant) =>
+        TestTenants.AddAsync(_database?.ConnectionString ?? throw new InvalidOperationException("Not started."), tenant, TestContext.Current.CancellationToken);
 
     public async ValueTask InitializeAsync()
     {

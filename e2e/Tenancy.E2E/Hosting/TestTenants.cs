@@ -111,6 +111,15 @@ internal static class TestTenants
         await db.SaveChangesAsync(cancellationToken);
     }
 
+    /// <summary>Adds one more tenant (a test's own, so what it changes no other test sees).</summary>
+    public static async Task AddAsync(string connectionString, Tenant tenant, CancellationToken cancellationToken)
+    {
+        await using var db = TenancyDatabase.Create(DatabaseProvider.Postgres, connectionString);
+        db.Tenants.Add(Copy(tenant));
+        db.TenantSlugs.Add(new TenantSlug { Slug = tenant.Slug, TenantId = tenant.Id });
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
     // The shared instances stay untracked and reusable: EF gets its own copies.
     private static Tenant Copy(Tenant t) => new()
     {
