@@ -10,6 +10,9 @@ public sealed class TenantPage(IPage page) : PortalPage(page)
     /// <summary>The tenant's name, or "Tenant not found".</summary>
     public ILocator Heading => Page.GetByRole(AriaRole.Heading, new() { Level = 1 });
 
+    /// <summary>The status chip next to the name; its <c>data-status</c> is <c>active</c>, <c>past-due</c>, <c>suspended</c>, ….</summary>
+    public ILocator StatusChip => Heading.Locator("xpath=following-sibling::*[@data-status][1]");
+
     public ILocator BackToTenantsLink => Page.GetByRole(AriaRole.Link, new() { Name = "Back to tenants" });
 
     public ILocator GoToTenantsLink => Page.GetByRole(AriaRole.Link, new() { Name = "Go to tenants" });
