@@ -13,7 +13,8 @@ public static class Screenshots
         .GetCustomAttributes<AssemblyMetadataAttribute>()
         .Single(a => a.Key == "ScreenshotDirectory").Value!;
 
-    public static async Task TakeAsync(IPage page, string fileName)
+    /// <summary>Saves the viewport, or the whole scrollable page with <paramref name="fullPage"/>.</summary>
+    public static async Task TakeAsync(IPage page, string fileName, bool fullPage = false)
     {
         System.IO.Directory.CreateDirectory(Directory);
         var path = Path.Combine(Directory, fileName);
@@ -25,6 +26,7 @@ public static class Screenshots
             Type = ScreenshotType.Png,
             Animations = ScreenshotAnimations.Disabled,
             Caret = ScreenshotCaret.Hide,
+            FullPage = fullPage,
         });
         File.Move(temporary, path, overwrite: true);
     }

@@ -11,7 +11,7 @@ public sealed class TenantPage(IPage page) : PortalPage(page)
     public ILocator Heading => Page.GetByRole(AriaRole.Heading, new() { Level = 1 });
 
     /// <summary>The status chip next to the name; its <c>data-status</c> is <c>active</c>, <c>past-due</c>, <c>suspended</c>, ….</summary>
-    public ILocator StatusChip => Heading.Locator("xpath=following-sibling::*[@data-status][1]");
+    public ILocator StatusChip => Heading.Locator("xpath=..").Locator("[data-status]");
 
     public ILocator BackToTenantsLink => Page.GetByRole(AriaRole.Link, new() { Name = "Back to tenants" });
 

@@ -65,6 +65,7 @@ public sealed class BillingSuspensionShould(PortalFixture portal)
         await Expect(billing.Event(failed.Id)).ToHaveAttributeAsync("data-state", "applied");
         await Expect(billing.Event(failed.Id)).ToContainTextAsync("invoice.payment_failed");
         await Expect(billing.Suspensions).ToHaveCountAsync(0);
+        await SettleForScreenshotAsync(billing);
         await billing.ScreenshotAsync("billing-past-due.png");
 
         // The grace period runs out unpaid, and the sweep suspends the tenant for billing.
@@ -82,7 +83,8 @@ public sealed class BillingSuspensionShould(PortalFixture portal)
         await Expect(suspension).ToContainTextAsync($"the grace period ended {Utc(deadline)}");
         // Only a payment lifts a billing suspension: staff get no Resume for it.
         await Expect(billing.ResumeButton).ToHaveCountAsync(0);
-        await billing.ScreenshotAsync("billing-suspended.png");
+        await SettleForScreenshotAsync(billing);
+        await Screenshots.TakeAsync(session.Page, "billing-suspended.png", fullPage: true); // down to the suspension history
 
         // Stripe reports the invoice paid (a week later, on the moved clock): active again.
         var paid = await stripe.DeliverAndApplyAsync(StripeTestEvents.InvoicePaid(customer, subscription, stripe.Now));
@@ -99,6 +101,13 @@ public sealed class BillingSuspensionShould(PortalFixture portal)
         await Expect(billing.Event(paid.Id)).ToHaveAttributeAsync("data-state", "applied");
         await Expect(billing.ErrorBar).ToBeHiddenAsync();
         Assert.Empty(session.BrowserErrors);
+    }
+
+    /// <summary>No hover or focus highlight on the button clicked last (Refresh) in the screenshot.</summary>
+    private static async Task SettleForScreenshotAsync(TenantBillingTab billing)
+    {
+        await billing.Page.Mouse.MoveAsync(0, 0);
+        await billing.Page.EvaluateAsync("() => document.activeElement?.blur()");
     }
 
     private static string Utc(DateTimeOffset at) => $"{at.UtcDateTime:yyyy-MM-dd HH:mm} UTC";
