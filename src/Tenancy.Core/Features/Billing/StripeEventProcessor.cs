@@ -69,9 +69,12 @@ public sealed partial class StripeEventProcessor(
         var accounts = await LockTenantsAsync(db, claimed, cancellationToken);
 
         // Per customer, oldest first; customers in the order their tenants were locked.
-        foreach (var stripeEvent in claimed.OrderBy(e => e.CustomerId, StringComparer.Ordinal).ThenBy(e => e.CreatedAt).ThenBy(e => e.Id, StringComparer.Ordinal).ToList())
+        foreach (var claimedEvent in claimed.OrderBy(e => e.CustomerId, StringComparer.Ordinal).ThenBy(e => e.CreatedAt).ThenBy(e => e.Id, StringComparer.Ordinal).ToList())
         {
-            var eventId = stripeEvent.Id;
+            var eventId = claimedEvent.Id;
+            var stripeEvent = db.Entry(claimedEvent).State == EntityState.Detached
+                ? await db.StripeEvents.FirstAsync(e => e.Id == eventId, cancellationToken) // tracking was cleared by a failure
+                : claimedEvent;
             await transaction.CreateSavepointAsync(Savepoint, cancellationToken);
             try
             {

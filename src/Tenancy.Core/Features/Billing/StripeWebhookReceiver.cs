@@ -66,8 +66,9 @@ public sealed partial class StripeWebhookReceiver(
             {
                 failure ??= ex.Message;
             }
-            catch (Exception ex) when (ex is Newtonsoft.Json.JsonException or FormatException or ArgumentException)
+            catch (Exception ex) when (ex is System.Text.Json.JsonException or InvalidOperationException or FormatException or ArgumentException or KeyNotFoundException)
             {
+                // Signed, but not an event Stripe.net can read (its parser throws these).
                 failure ??= "The body is not a Stripe event.";
             }
         }

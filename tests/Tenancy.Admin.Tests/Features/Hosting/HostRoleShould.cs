@@ -1,0 +1,61 @@
+using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Tenancy.Admin.Tests.Infrastructure;
+using Tenancy.Core.Features.Billing;
+
+namespace Tenancy.Admin.Tests.Features.Hosting;
+
+/// <summary><c>--role web|worker|all</c>: what each process serves and runs.</summary>
+public sealed class HostRoleShould
+{
+    private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task RunEverythingByDefault()
+    {
+        await using var portal = new PortalFactory();
+        using var client = portal.CreateBrowserLikeClient();
+
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/signin", Cancellation)).StatusCode);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, (await client.PostAsync("/webhooks/stripe", new StringContent("{}"), Cancellation)).StatusCode);
+        Assert.Equal([typeof(StripeEventWorker), typeof(GracePeriodSweepService)], BillingWorkers(portal));
+    }
+
+    [Fact]
+    public async Task ServeThePortalAndWebhooksWithoutWorkersInTheWebRole()
+    {
+        await using var portal = new PortalFactory(settings: new Dictionary<string, string?> { ["Role"] = "web" });
+        using var client = portal.CreateBrowserLikeClient();
+
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/signin", Cancellation)).StatusCode);
+        Assert.NotEqual(HttpStatusCode.NotFound, (await client.PostAsync("/webhooks/stripe", new StringContent("{}"), Cancellation)).StatusCode);
+        Assert.Empty(BillingWorkers(portal));
+    }
+
+    [Fact]
+    public async Task RunOnlyWorkersAndHealthChecksInTheWorkerRole()
+    {
+        await using var portal = new PortalFactory(environment: "Production", settings: new Dictionary<string, string?> { ["Role"] = "worker" });
+        using var client = portal.CreateBrowserLikeClient();
+
+        // No sign-in or Stripe configuration needed: it serves no staff and no webhooks.
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/healthz", Cancellation)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/tenants", Cancellation)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await client.PostAsync("/webhooks/stripe", new StringContent("{}"), Cancellation)).StatusCode);
+        Assert.Equal([typeof(StripeEventWorker), typeof(GracePeriodSweepService)], BillingWorkers(portal));
+    }
+
+    [Fact]
+    public void RefuseAnUnknownRole()
+    {
+        using var portal = new PortalFactory(settings: new Dictionary<string, string?> { ["Role"] = "everything" });
+
+        var refused = Assert.Throws<InvalidOperationException>(() => portal.CreateClient());
+
+        Assert.Contains("--role web, worker or all", refused.Message, StringComparison.Ordinal);
+    }
+
+    private static List<Type> BillingWorkers(PortalFactory portal) =>
+        [.. portal.Services.GetServices<IHostedService>().Select(s => s.GetType()).Where(t => t == typeof(StripeEventWorker) || t == typeof(GracePeriodSweepService))];
+}
