@@ -6,8 +6,11 @@ namespace Tenancy.E2E;
 /// <summary>Screenshots kept in the source tree (<c>e2e/Tenancy.E2E/screenshots</c>) and committed.</summary>
 public static class Screenshots
 {
+    // MudBlazor's click ripple is a span (.mud-ripple-effect) that removes itself when its
+    // animation ends; with animations frozen it stays, and the clicked button or tab looks greyed.
     private const string FreezeMotion =
-        "*, *::before, *::after { transition: none !important; animation: none !important; caret-color: transparent !important; }";
+        "*, *::before, *::after { transition: none !important; animation: none !important; caret-color: transparent !important; } " +
+        ".mud-ripple-effect { display: none !important; }";
 
     public static string Directory { get; } = typeof(Screenshots).Assembly
         .GetCustomAttributes<AssemblyMetadataAttribute>()
