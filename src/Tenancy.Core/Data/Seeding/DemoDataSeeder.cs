@@ -9,6 +9,9 @@ public sealed record SeedReport(long Tenants, long TenantDataRows, TimeSpan Elap
 {
     public double TenantsPerSecond => Tenants / Math.Max(Elapsed.TotalSeconds, 0.001);
 
+    /// <summary>Rows written to <c>tenant_billing</c> and <c>suspensions</c> (not counted in <see cref="TenantDataRows"/>).</summary>
+    public long BillingRows { get; init; }
+
     /// <summary>The steps of the run in order (load, index builds, vacuum, ...), for logs and benchmarks.</summary>
     public IReadOnlyList<SeedPhase> Phases { get; init; } = [];
 }
@@ -21,7 +24,10 @@ public sealed record SeedPhase(string Name, TimeSpan Elapsed, long Rows)
 
 /// <summary>
 /// Adds realistic demo tenants (and, for a few percent of them, members, projects, items and
-/// settings) to the database. The data is deterministic: it depends only on <see cref="Seed"/>,
+/// settings) to the database, with billing state that matches their status: PastDue tenants
+/// have a past-due <c>tenant_billing</c> row inside its grace period, Suspended tenants an
+/// active suspension (billing or manual), a few tenants a lifted one in their history
+/// (<see cref="DemoAccountGenerator"/>). The data is deterministic: it depends only on <see cref="Seed"/>,
 /// the number of tenants asked for, the number seeded before and the clock (a
 /// <see cref="TimeProvider"/>). Slug suffixes and Stripe ids are unique across runs: they encode
 /// each tenant's position in the whole data set, which continues from the number of rows already

@@ -41,6 +41,9 @@ internal sealed class DemoTenant
 
     /// <summary>True when this tenant also gets members, projects, items and settings.</summary>
     public bool HasData { get; set; }
+
+    /// <summary>Billing state and suspensions (PastDue and Suspended tenants, a few Active ones); a new instance per tenant, null for most.</summary>
+    public DemoAccount? Account { get; set; }
 }
 
 /// <summary>
@@ -95,6 +98,7 @@ internal sealed class DemoTenantGenerator
     private readonly DateTime _start;
     private readonly long _spanTicks;
     private readonly double _growth = Math.Log(GrowthFactor);
+    private readonly DemoAccountGenerator _accounts;
     private readonly DemoTenant _row = new();
     private readonly StringBuilder _builder = new(128);
     private int _index;
@@ -119,6 +123,7 @@ internal sealed class DemoTenantGenerator
         var end = new DateTime(now.Ticks - now.Ticks % TimeSpan.TicksPerSecond, DateTimeKind.Utc);
         _start = end.AddYears(-HistoryYears);
         _spanTicks = end.Ticks - _start.Ticks;
+        _accounts = new DemoAccountGenerator(seed, end);
     }
 
     public int Count => _count;
@@ -171,6 +176,9 @@ internal sealed class DemoTenantGenerator
 
         row.UpdatedAt = UpdatedAt(row.CreatedAt, row.Status, r);
         row.HasData = row.Status != TenantStatus.Deleted && r.NextDouble() < DataChanceByPlan[planIndex] * _dataRate;
+
+        // From the tenant's own random stream, so the rows above are what they were before billing.
+        row.Account = _accounts.For(row);
         return true;
     }
 

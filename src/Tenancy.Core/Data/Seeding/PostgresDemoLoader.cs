@@ -58,7 +58,7 @@ internal static class PostgresDemoLoader
         JOIN pg_namespace n ON n.oid = t.relnamespace
         WHERE k.contype = 'f'
           AND n.nspname = current_schema()
-          AND t.relname IN ('tenants', 'tenant_slugs', 'members', 'projects', 'project_items', 'tenant_settings')
+          AND t.relname IN ('tenants', 'tenant_slugs', 'tenant_billing', 'suspensions', 'members', 'projects', 'project_items', 'tenant_settings')
         ORDER BY t.relname, k.conname
         """;
 
@@ -82,6 +82,7 @@ internal static class PostgresDemoLoader
             var bulk = catalogEmpty && tenants >= BulkLoadThreshold;
 
             long dataRows;
+            long accountRows;
             await using (var transaction = await connection.BeginTransactionAsync(cancellationToken))
             {
                 // Memory for the big sort (slugs in key order) and the index builds, for this transaction only.
@@ -110,8 +111,10 @@ internal static class PostgresDemoLoader
                 }
 
                 var owners = new List<DemoDataOwner>();
+                var accounts = new List<DemoAccount>();
                 var copy = Stopwatch.StartNew();
-                var copied = await CopyTenantsAsync(connection, new DemoTenantGenerator(seed, firstSequence, tenants, now), owners, progress, cancellationToken);
+                var copied = await CopyTenantsAsync(
+                    connection, new DemoTenantGenerator(seed, firstSequence, tenants, now), owners, accounts, progress, cancellationToken);
                 phases.Add(new SeedPhase("copy tenants", copy.Elapsed, copied));
 
                 var slugs = Stopwatch.StartNew();
@@ -126,6 +129,13 @@ internal static class PostgresDemoLoader
                     "WHERE xmin = pg_current_xact_id()::xid ORDER BY slug COLLATE \"C\"",
                     cancellationToken);
                 phases.Add(new SeedPhase("tenant_slugs", slugs.Elapsed, slugRows));
+
+                // Billing state and suspensions of the PastDue and Suspended tenants (and a few
+                // Active ones): about 6 % of the tenants, so their indexes (the grace sweep's, the
+                // one-active-billing-suspension unique index) stay in place and check the load.
+                var billing = Stopwatch.StartNew();
+                accountRows = await CopyAccountsAsync(connection, accounts, cancellationToken);
+                phases.Add(new SeedPhase($"billing and suspensions ({accounts.Count:N0} tenants)", billing.Elapsed, accountRows));
 
                 var data = Stopwatch.StartNew();
                 dataRows = await CopyTenantDataAsync(connection, new DemoTenantDataGenerator(seed, now), owners, cancellationToken);
@@ -158,10 +168,10 @@ internal static class PostgresDemoLoader
                 connection,
                 bulk ? "VACUUM (ANALYZE) tenants, tenant_slugs" : "ANALYZE tenants, tenant_slugs",
                 cancellationToken);
-            await ExecuteAsync(connection, "ANALYZE members, projects, project_items, tenant_settings", cancellationToken);
+            await ExecuteAsync(connection, "ANALYZE tenant_billing, suspensions, members, projects, project_items, tenant_settings", cancellationToken);
             phases.Add(new SeedPhase(bulk ? "vacuum analyze" : "analyze", vacuum.Elapsed, 0));
 
-            return new SeedReport(tenants, dataRows, total.Elapsed) { Phases = [.. phases] };
+            return new SeedReport(tenants, dataRows, total.Elapsed) { BillingRows = accountRows, Phases = [.. phases] };
         }
         finally
         {
@@ -173,6 +183,7 @@ internal static class PostgresDemoLoader
         NpgsqlConnection connection,
         DemoTenantGenerator generator,
         List<DemoDataOwner> owners,
+        List<DemoAccount> accounts,
         IProgress<long>? progress,
         CancellationToken cancellationToken)
     {
@@ -200,6 +211,11 @@ internal static class PostgresDemoLoader
                 owners.Add(DemoDataOwner.From(t));
             }
 
+            if (t.Account is not null)
+            {
+                accounts.Add(t.Account);
+            }
+
             if (++rows % ProgressEvery == 0)
             {
                 progress?.Report(rows);
@@ -208,6 +224,66 @@ internal static class PostgresDemoLoader
 
         await importer.CompleteAsync(cancellationToken);
         progress?.Report(rows);
+        return rows;
+    }
+
+    /// <summary>One COPY for <c>tenant_billing</c>, one for <c>suspensions</c>, in key order.</summary>
+    private static async Task<long> CopyAccountsAsync(NpgsqlConnection connection, List<DemoAccount> accounts, CancellationToken cancellationToken)
+    {
+        long rows = 0;
+        await using (var importer = await BeginAsync(
+            connection,
+            "tenant_billing (tenant_id, subscription_id, subscription_status, past_due_since, grace_deadline, suspended_for_billing, updated_at)",
+            cancellationToken))
+        {
+            foreach (var account in accounts)
+            {
+                if (account.Billing is not { } b)
+                {
+                    continue;
+                }
+
+                await importer.StartRowAsync(cancellationToken);
+                await importer.WriteAsync(account.TenantId, NpgsqlDbType.Uuid, cancellationToken);
+                await WriteNullableAsync(importer, b.SubscriptionId, cancellationToken);
+                await importer.WriteAsync(b.SubscriptionStatus, NpgsqlDbType.Varchar, cancellationToken);
+                await WriteNullableAsync(importer, b.PastDueSince, cancellationToken);
+                await WriteNullableAsync(importer, b.GraceDeadline, cancellationToken);
+                await importer.WriteAsync(b.SuspendedForBilling, NpgsqlDbType.Boolean, cancellationToken);
+                await importer.WriteAsync(b.UpdatedAt, NpgsqlDbType.TimestampTz, cancellationToken);
+                rows++;
+            }
+
+            await importer.CompleteAsync(cancellationToken);
+        }
+
+        await using (var importer = await BeginAsync(
+            connection,
+            "suspensions (tenant_id, id, category, reason, started_at, started_by, status_before, lifted_at, lifted_by, lift_reason)",
+            cancellationToken))
+        {
+            foreach (var account in accounts)
+            {
+                foreach (var s in account.Suspensions())
+                {
+                    await importer.StartRowAsync(cancellationToken);
+                    await importer.WriteAsync(account.TenantId, NpgsqlDbType.Uuid, cancellationToken);
+                    await importer.WriteAsync(s.Id, NpgsqlDbType.Uuid, cancellationToken);
+                    await importer.WriteAsync(s.Category, NpgsqlDbType.Varchar, cancellationToken);
+                    await importer.WriteAsync(s.Reason, NpgsqlDbType.Varchar, cancellationToken);
+                    await importer.WriteAsync(s.StartedAt, NpgsqlDbType.TimestampTz, cancellationToken);
+                    await importer.WriteAsync(s.StartedBy, NpgsqlDbType.Varchar, cancellationToken);
+                    await importer.WriteAsync(s.StatusBefore, NpgsqlDbType.Varchar, cancellationToken);
+                    await WriteNullableAsync(importer, s.LiftedAt, cancellationToken);
+                    await WriteNullableAsync(importer, s.LiftedBy, cancellationToken);
+                    await WriteNullableAsync(importer, s.LiftReason, cancellationToken);
+                    rows++;
+                }
+            }
+
+            await importer.CompleteAsync(cancellationToken);
+        }
+
         return rows;
     }
 
@@ -325,6 +401,11 @@ internal static class PostgresDemoLoader
         value is null
             ? importer.WriteNullAsync(cancellationToken)
             : importer.WriteAsync(value, NpgsqlDbType.Varchar, cancellationToken);
+
+    private static Task WriteNullableAsync(NpgsqlBinaryImporter importer, DateTime? value, CancellationToken cancellationToken) =>
+        value is { } time
+            ? importer.WriteAsync(time, NpgsqlDbType.TimestampTz, cancellationToken)
+            : importer.WriteNullAsync(cancellationToken);
 
     private static async Task<List<(string Name, string Drop, string Create)>> DefinitionsAsync(
         NpgsqlConnection connection, string sql, CancellationToken cancellationToken)

@@ -56,6 +56,7 @@ internal static class SqliteDemoLoader
 
             long written = 0;
             long dataRows = 0;
+            long accountRows = 0;
             var load = Stopwatch.StartNew();
             SqliteTransaction? transaction = null;
             try
@@ -80,6 +81,11 @@ internal static class SqliteDemoLoader
                     {
                         insert.Tenant(t);
                         written++;
+                        if (t.Account is not null)
+                        {
+                            accountRows += insert.Account(t.Account);
+                        }
+
                         if (!t.HasData)
                         {
                             continue;
@@ -104,7 +110,7 @@ internal static class SqliteDemoLoader
                     progress?.Report(written);
                 }
 
-                phases.Add(new SeedPhase("insert tenants, slugs and tenant data", load.Elapsed, written + dataRows));
+                phases.Add(new SeedPhase("insert tenants, slugs, billing and tenant data", load.Elapsed, written + accountRows + dataRows));
                 if (transaction is not null)
                 {
                     var build = Stopwatch.StartNew();
@@ -124,10 +130,10 @@ internal static class SqliteDemoLoader
 
             // Statistics for the query planner (which index answers status = 'Active' best).
             var analyze = Stopwatch.StartNew();
-            await ExecuteAsync(connection, null, "ANALYZE tenants; ANALYZE tenant_slugs", cancellationToken);
+            await ExecuteAsync(connection, null, "ANALYZE tenants; ANALYZE tenant_slugs; ANALYZE tenant_billing; ANALYZE suspensions", cancellationToken);
             phases.Add(new SeedPhase("analyze", analyze.Elapsed, 0));
 
-            return new SeedReport(tenants, dataRows, total.Elapsed) { Phases = [.. phases] };
+            return new SeedReport(tenants, dataRows, total.Elapsed) { BillingRows = accountRows, Phases = [.. phases] };
         }
         finally
         {
@@ -183,6 +189,8 @@ internal static class SqliteDemoLoader
     {
         private readonly SqliteCommand _tenant;
         private readonly SqliteCommand _slug;
+        private readonly SqliteCommand _billing;
+        private readonly SqliteCommand _suspension;
         private readonly SqliteCommand _member;
         private readonly SqliteCommand _project;
         private readonly SqliteCommand _item;
@@ -194,6 +202,10 @@ internal static class SqliteDemoLoader
                 "id", "name", "slug", "owner_name", "owner_email", "status", "plan_id", "region",
                 "stripe_customer_id", "stripe_subscription_id", "created_at", "updated_at");
             _slug = Command(connection, "tenant_slugs", "slug", "tenant_id");
+            _billing = Command(connection, "tenant_billing",
+                "tenant_id", "subscription_id", "subscription_status", "past_due_since", "grace_deadline", "suspended_for_billing", "updated_at");
+            _suspension = Command(connection, "suspensions",
+                "tenant_id", "id", "category", "reason", "started_at", "started_by", "status_before", "lifted_at", "lifted_by", "lift_reason");
             _member = Command(connection, "members", "tenant_id", "id", "email", "name", "role", "created_at");
             _project = Command(connection, "projects", "tenant_id", "id", "name", "created_at", "updated_at");
             _item = Command(connection, "project_items", "tenant_id", "id", "project_id", "title", "size_bytes", "created_at", "updated_at");
@@ -229,6 +241,44 @@ internal static class SqliteDemoLoader
             _slug.Parameters[0].Value = t.Slug;
             _slug.Parameters[1].Value = t.Id;
             _slug.ExecuteNonQuery();
+        }
+
+        /// <summary>The tenant's billing row and suspensions; returns the number of rows written.</summary>
+        public int Account(DemoAccount account)
+        {
+            var rows = 0;
+            if (account.Billing is { } b)
+            {
+                var p = _billing.Parameters;
+                p[0].Value = account.TenantId;
+                p[1].Value = (object?)b.SubscriptionId ?? DBNull.Value;
+                p[2].Value = b.SubscriptionStatus;
+                p[3].Value = (object?)b.PastDueSince ?? DBNull.Value;
+                p[4].Value = (object?)b.GraceDeadline ?? DBNull.Value;
+                p[5].Value = b.SuspendedForBilling;
+                p[6].Value = b.UpdatedAt;
+                _billing.ExecuteNonQuery();
+                rows++;
+            }
+
+            foreach (var s in account.Suspensions())
+            {
+                var p = _suspension.Parameters;
+                p[0].Value = account.TenantId;
+                p[1].Value = s.Id;
+                p[2].Value = s.Category;
+                p[3].Value = s.Reason;
+                p[4].Value = s.StartedAt;
+                p[5].Value = s.StartedBy;
+                p[6].Value = s.StatusBefore;
+                p[7].Value = (object?)s.LiftedAt ?? DBNull.Value;
+                p[8].Value = (object?)s.LiftedBy ?? DBNull.Value;
+                p[9].Value = (object?)s.LiftReason ?? DBNull.Value;
+                _suspension.ExecuteNonQuery();
+                rows++;
+            }
+
+            return rows;
         }
 
         public void Data(Guid tenantId, List<DemoMember> members, List<DemoProject> projects, List<DemoItem> items, List<DemoSetting> settings)
@@ -288,7 +338,7 @@ internal static class SqliteDemoLoader
             }
         }
 
-        private IEnumerable<SqliteCommand> All() => [_tenant, _slug, _member, _project, _item, _setting];
+        private IEnumerable<SqliteCommand> All() => [_tenant, _slug, _billing, _suspension, _member, _project, _item, _setting];
 
         private static SqliteCommand Command(SqliteConnection connection, string table, params string[] columns)
         {

@@ -56,6 +56,7 @@ public sealed class TenantBillingPanelShould : BillingTestContext
         Assert.Contains("Grace-period sweep", alert.TextContent, StringComparison.Ordinal);
         Assert.Contains("lifted when Stripe reports a payment", alert.TextContent, StringComparison.Ordinal);
         Assert.Equal("ended 1 minute ago; suspended for billing", Text(cut, "billing-countdown"));
+        Assert.Empty(cut.FindAll("[data-testid=past-due-alert]"));
         var row = Assert.Single(cut.FindAll("[data-testid=suspension-row]"));
         Assert.Equal("true", row.GetAttribute("data-active"));
         Assert.Contains("Billing", row.TextContent, StringComparison.Ordinal);

@@ -155,6 +155,7 @@ public sealed class SuspendAndResumeShould : BillingTestContext
         Assert.Equal("suspended", cut.Find("[data-testid=billing-status]").GetAttribute("data-status"));
         Assert.Equal("Billing", Assert.Single(cut.FindAll("[data-testid=suspended-alert]")).GetAttribute("data-category"));
         Assert.Equal(["false", "true"], cut.FindAll("[data-testid=suspension-row]").Select(r => r.GetAttribute("data-active")));
+        Snackbars.WaitForAssertion(() => Assert.Contains("the tenant stays suspended for billing", Snackbars.Markup, StringComparison.Ordinal), Wait);
     }
 
     [Fact]
