@@ -50,6 +50,7 @@ public sealed class ManualSuspensionShould(PortalFixture portal)
         var suspend = await billing.OpenSuspendDialogAsync();
         await Expect(suspend.SubmitButton).ToBeDisabledAsync();
         await suspend.FillAsync("Abuse", reason);
+        await session.Page.Mouse.MoveAsync(0, 0); // no hover halo on the checkbox just ticked
         await Screenshots.TakeAsync(session.Page, "suspend-dialog.png");
         await suspend.SubmitAsync();
 
