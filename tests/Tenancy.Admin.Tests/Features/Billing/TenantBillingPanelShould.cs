@@ -132,6 +132,7 @@ public sealed class TenantBillingPanelShould : BillingTestContext
     [InlineData(0, false, "ended less than a minute ago — the sweep suspends it shortly")]
     [InlineData(-120, false, "ended 2 hours ago — the sweep suspends it shortly")]
     [InlineData(-3 * 24 * 60, true, "ended 3 days ago; suspended for billing")]
+    [InlineData(2 * 24 * 60, true, "none: suspended for billing before the deadline")]
     public void DescribeTheTimeToTheGraceDeadline(int minutesLeft, bool suspendedForBilling, string expected)
     {
         var now = Start.UtcDateTime;
