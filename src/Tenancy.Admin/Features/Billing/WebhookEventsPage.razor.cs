@@ -80,17 +80,24 @@ public partial class WebhookEventsPage
             return;
         }
 
-        _loadedUri = Navigation.Uri;
-        var parsed = WebhookEventsUrl.Parse(Navigation.Uri);
+        var uri = _loadedUri = Navigation.Uri;
+        var parsed = WebhookEventsUrl.Parse(uri);
         _query = parsed.Query;
         if (parsed.Notices.Count > 0)
         {
             _notices.Clear();
             _notices.AddRange(parsed.Notices);
-            CleanUpLink();
         }
 
         await LoadAsync();
+
+        // After the load, which may also have refused the link's page position and cleaned the
+        // link up already: one clean-up, not two (on the server a navigation completes later,
+        // so a first one would come back as a second load of the refused cursor).
+        if (parsed.Notices.Count > 0 && _loadedUri == uri)
+        {
+            CleanUpLink();
+        }
     }
 
     /// <summary>Shows the link as what is actually displayed, so copying it again is clean.</summary>
@@ -137,6 +144,7 @@ public partial class WebhookEventsPage
         {
             // The cursor in the link is not one the service made: show the first page instead.
             _notices.Add(WebhookEventsUrl.InvalidPageNotice);
+
             _query = query with { Page = PageRequest.First };
             CleanUpLink();
             await LoadAsync();
@@ -180,7 +188,7 @@ public partial class WebhookEventsPage
     {
         var parameters = new DialogParameters<EventPayloadDialog> { { d => d.Event, item } };
         await DialogService.ShowAsync<EventPayloadDialog>($"Payload of {item.Id}", parameters,
-            new DialogOptions { MaxWidth = MaxWidth.Medium, FullWidth = true, CloseButton = true, CloseOnEscapeKey = true });
+            new DialogOptions { MaxWidth = MaxWidth.Medium, FullWidth = true, CloseOnEscapeKey = true });
     }
 
     private async Task ReplayAsync(StripeEventSummary item)
