@@ -17,7 +17,7 @@ public sealed class AuthorizationMatrixShould(PortalFixture portal) : IClassFixt
         NoAccess,
     }
 
-    private static readonly string[] StaffPages = ["/", "/tenants", "/tenants?q=acme&status=active", "/tenants/0195a1b2-0000-7000-8000-000000000001", "/audit"];
+    private static readonly string[] StaffPages = ["/", "/tenants", "/tenants?q=acme&status=active", "/tenants/0195a1b2-0000-7000-8000-000000000001", "/audit", "/billing/events", "/billing/events?state=failed&type=invoice.payment_failed"];
 
     public static TheoryData<string, string, Outcome> PageMatrix()
     {
