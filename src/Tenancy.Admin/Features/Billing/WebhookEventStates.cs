@@ -40,7 +40,7 @@ public static class WebhookEventStates
         StripeEventState.Pending => Color.Info,
         StripeEventState.Applied => Color.Success,
         StripeEventState.Ignored => Color.Default,
-        StripeEventState.Stale => Color.Secondary,
+        StripeEventState.Stale => Color.Dark, // set apart from Applied's green and Ignored's grey
         StripeEventState.Parked => Color.Warning,
         StripeEventState.Failed => Color.Error,
         _ => Color.Default,

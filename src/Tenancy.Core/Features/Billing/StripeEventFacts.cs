@@ -70,7 +70,8 @@ public sealed record StripeEventFacts(
             {
                 objectType = String(obj, "object");
                 objectId = String(obj, "id");
-                customer = IdOf(obj, "customer");
+                // A customer.* event's object is the customer itself.
+                customer = objectType == "customer" ? objectId : IdOf(obj, "customer");
                 if (objectType == "subscription")
                 {
                     subscription = objectId;

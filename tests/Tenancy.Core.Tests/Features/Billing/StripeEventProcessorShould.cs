@@ -346,7 +346,8 @@ public abstract class StripeEventProcessorShould(TestDatabase database)
 
         var receipt = await billing.DeliverAndApplyAsync(StripeTestEvents.CustomerUpdated(tenant.Customer, clock.GetUtcNow()));
 
-        Assert.Equal(StripeEventState.Ignored, (await billing.EventAsync(receipt.EventId!)).State);
+        var ignored = await billing.EventAsync(receipt.EventId!);
+        Assert.Equal((StripeEventState.Ignored, tenant.Customer), (ignored.State, ignored.CustomerId));
         Assert.Equal(TenantStatus.Active, (await billing.TenantAsync(tenant.Id)).Status);
     }
 
