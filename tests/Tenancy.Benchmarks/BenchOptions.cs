@@ -37,6 +37,9 @@ public sealed record BenchOptions
     /// <summary>Webhooks: how long the sustained run delivers.</summary>
     public int Seconds { get; init; } = 30;
 
+    /// <summary>Webhooks: which parts to run (accept, apply, sustained).</summary>
+    public IReadOnlySet<string> Phases { get; init; } = new HashSet<string> { "accept", "apply", "sustained" };
+
     public string? Connection { get; init; }
 
     public static BenchOptions Parse(string[] args)
@@ -63,6 +66,7 @@ public sealed record BenchOptions
                 "--inbox" => options with { Inbox = PositiveInt(name, value) },
                 "--rate" => options with { Rate = PositiveInt(name, value) },
                 "--seconds" => options with { Seconds = PositiveInt(name, value) },
+                "--phases" => options with { Phases = value.Split(',').Select(p => p.Trim()).ToHashSet() },
                 _ => throw new BenchOptionsException($"unknown option {name}"),
             };
         }

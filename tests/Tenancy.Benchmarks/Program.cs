@@ -38,7 +38,7 @@ static int Usage()
           quota [--provider postgres|sqlite] [--connection CS]
               Cached quota check against the uncached database lookup (BenchmarkDotNet, in-process,
               short job; database tenancy_bench_quota on TENANCY_TEST_POSTGRES unless --connection).
-          webhooks [--tenants N] [--events 10000] [--concurrency 8,32,64] [--inbox 20000] [--rate 1000] [--seconds 30]
+          webhooks [--tenants N] [--events 10000] [--concurrency 8,32,64] [--inbox 20000] [--rate 1000] [--seconds 30] [--phases accept,apply,sustained]
               Hosts the portal (web role) on Kestrel against PostgreSQL (database tenancy_bench_webhooks,
               seeded with N tenants unless it holds some) and times signed Stripe deliveries to
               /webhooks/stripe (closed loop per concurrency level, open loop at rising rates), the

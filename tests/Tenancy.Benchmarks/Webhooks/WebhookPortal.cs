@@ -35,6 +35,16 @@ internal sealed class WebhookPortal : WebApplicationFactory<portal::Program>
     /// </summary>
     public const string InlinePath = "/bench/webhooks/stripe-inline";
 
+    /// <summary>
+    /// The receiver as it was before it verified with <c>ValidateSignature</c>: Stripe.net's
+    /// <c>ConstructEvent</c> (verify and build the typed event) first, then the receiver. Mapped
+    /// in front of the portal's middleware like <see cref="InlinePath"/>, for a before/after in one run.
+    /// </summary>
+    public const string ConstructPath = "/bench/webhooks/stripe-construct";
+
+    /// <summary>The receiver alone, mapped in front of the portal's middleware: the fair "after" for <see cref="ConstructPath"/>.</summary>
+    public const string ReceivePath = "/bench/webhooks/stripe-receive";
+
     private readonly string _connectionString;
 
     public WebhookPortal(string connectionString)
@@ -102,16 +112,41 @@ internal sealed class WebhookPortal : WebApplicationFactory<portal::Program>
         public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
         {
             app.Map(InlinePath, branch => branch.Run(HandleAsync));
+            app.Map(ConstructPath, branch => branch.Run(context => ReceiveAsync(context, construct: true)));
+            app.Map(ReceivePath, branch => branch.Run(context => ReceiveAsync(context, construct: false)));
             next(app);
         };
+
+        private static async Task ReceiveAsync(HttpContext context, bool construct)
+        {
+            var receiver = context.RequestServices.GetRequiredService<StripeWebhookReceiver>();
+            var payload = await ReadAsync(context);
+            var signature = context.Request.Headers["Stripe-Signature"].ToString();
+            if (construct)
+            {
+                Stripe.EventUtility.ConstructEvent(payload, signature, StripeTestEvents.Secret, StripeOptions.SignatureToleranceSeconds,
+                    DateTimeOffset.UtcNow.ToUnixTimeSeconds(), throwOnApiVersionMismatch: false);
+            }
+
+            var receipt = await receiver.ReceiveAsync(payload, signature, context.RequestAborted);
+            context.Response.StatusCode = receipt.Outcome is WebhookOutcome.Accepted or WebhookOutcome.Duplicate ? 200 : 400;
+            await context.Response.WriteAsJsonAsync(
+                new { received = context.Response.StatusCode == 200, id = receipt.EventId, duplicate = receipt.Outcome == WebhookOutcome.Duplicate },
+                context.RequestAborted);
+        }
+
+        private static async Task<string> ReadAsync(HttpContext context)
+        {
+            using var buffer = new MemoryStream(4096);
+            await context.Request.Body.CopyToAsync(buffer, context.RequestAborted);
+            return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+        }
 
         private static async Task HandleAsync(HttpContext context)
         {
             var receiver = context.RequestServices.GetRequiredService<StripeWebhookReceiver>();
             var inline = context.RequestServices.GetRequiredService<InlineProcessor>();
-            using var buffer = new MemoryStream(4096);
-            await context.Request.Body.CopyToAsync(buffer, context.RequestAborted);
-            var payload = Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+            var payload = await ReadAsync(context);
             var receipt = await receiver.ReceiveAsync(payload, context.Request.Headers["Stripe-Signature"].ToString(), context.RequestAborted);
             if (receipt.Outcome == WebhookOutcome.Accepted)
             {
