@@ -2,10 +2,11 @@
 # Database benchmarks, outside the test run (see docs/benchmarks.md).
 #   scripts/bench.sh browse --tenants 1000000 [--samples 100] [--naive-samples 5]
 #   scripts/bench.sh seed --tenants 1000000
+#   scripts/bench.sh webhooks --tenants 100000 [--events 10000] [--concurrency 8,32,64] [--inbox 20000] [--rate 1000] [--seconds 30]
 # Starts a throwaway PostgreSQL cluster, migrates, seeds with the demo data seeder, runs the
 # cases and stops the cluster (also on failure or Ctrl-C). Prints one BENCH line per case.
 set -euo pipefail
-command=${1:?usage: scripts/bench.sh browse|seed [--tenants N] [--samples N] [--naive-samples N]}
+command=${1:?usage: scripts/bench.sh browse|seed|quota|webhooks [--tenants N] [--samples N] [--naive-samples N]}
 shift
 cd "$(dirname "$0")/.."
 # shellcheck source=lib/postgres.sh

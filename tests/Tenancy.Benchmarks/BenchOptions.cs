@@ -22,6 +22,24 @@ public sealed record BenchOptions
 
     public DatabaseProvider Provider { get; init; } = DatabaseProvider.Postgres;
 
+    /// <summary>Webhooks: timed deliveries per closed-loop concurrency level (after a warm-up).</summary>
+    public int Events { get; init; } = 10_000;
+
+    /// <summary>Webhooks: concurrent senders for the closed-loop runs.</summary>
+    public IReadOnlyList<int> Concurrency { get; init; } = [8, 32, 64];
+
+    /// <summary>Webhooks: events in the inbox for each processor run.</summary>
+    public int Inbox { get; init; } = 20_000;
+
+    /// <summary>Webhooks: the delivery rate of the sustained run (events per second).</summary>
+    public int Rate { get; init; } = 1_000;
+
+    /// <summary>Webhooks: how long the sustained run delivers.</summary>
+    public int Seconds { get; init; } = 30;
+
+    /// <summary>Webhooks: which parts to run (accept, apply, sustained).</summary>
+    public IReadOnlySet<string> Phases { get; init; } = new HashSet<string> { "accept", "apply", "sustained" };
+
     public string? Connection { get; init; }
 
     public static BenchOptions Parse(string[] args)
@@ -43,6 +61,12 @@ public sealed record BenchOptions
                         : throw new BenchOptionsException($"unknown provider '{value}'"),
                 },
                 "--connection" => options with { Connection = value },
+                "--events" => options with { Events = PositiveInt(name, value) },
+                "--concurrency" => options with { Concurrency = [.. value.Split(',').Select(v => PositiveInt(name, v.Trim()))] },
+                "--inbox" => options with { Inbox = PositiveInt(name, value) },
+                "--rate" => options with { Rate = PositiveInt(name, value) },
+                "--seconds" => options with { Seconds = PositiveInt(name, value) },
+                "--phases" => options with { Phases = value.Split(',').Select(p => p.Trim()).ToHashSet() },
                 _ => throw new BenchOptionsException($"unknown option {name}"),
             };
         }

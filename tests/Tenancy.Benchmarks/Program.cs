@@ -1,9 +1,11 @@
 using Tenancy.Benchmarks;
+using Tenancy.Benchmarks.Webhooks;
 
 // Benchmarks run as their own command, outside the test run (see scripts/bench.sh and docs/benchmarks.md):
 //   browse --tenants N     the tenant list at scale on PostgreSQL (TENANCY_TEST_POSTGRES), ours vs naive
 //   seed --tenants N       seed demo data only (PostgreSQL, or SQLite with --provider sqlite --connection ...)
 //   quota                  BenchmarkDotNet: cached quota check vs the database lookup (QuotaBenchmark)
+//   webhooks               the Stripe webhook endpoint and event processor on PostgreSQL, ours vs naive
 var command = args.FirstOrDefault();
 var options = BenchOptions.Parse(args.Skip(1).ToArray());
 try
@@ -13,6 +15,7 @@ try
         "browse" => await BrowseBenchmark.RunAsync(options),
         "seed" => await SeedBenchmark.RunAsync(options),
         "quota" => await QuotaBenchmark.RunAsync(options),
+        "webhooks" => await WebhookBenchmark.RunAsync(options),
         _ => Usage(),
     };
 }
@@ -35,6 +38,12 @@ static int Usage()
           quota [--provider postgres|sqlite] [--connection CS]
               Cached quota check against the uncached database lookup (BenchmarkDotNet, in-process,
               short job; database tenancy_bench_quota on TENANCY_TEST_POSTGRES unless --connection).
+          webhooks [--tenants N] [--events 10000] [--concurrency 8,32,64] [--inbox 20000] [--rate 1000] [--seconds 30] [--phases accept,apply,sustained]
+              Hosts the portal (web role) on Kestrel against PostgreSQL (database tenancy_bench_webhooks,
+              seeded with N tenants unless it holds some) and times signed Stripe deliveries to
+              /webhooks/stripe (closed loop per concurrency level, open loop at rising rates), the
+              processor draining an inbox with 1 and 2 workers, and a sustained run with the worker;
+              each against the naive approach (apply in the request; one event per transaction).
         """);
     return 2;
 }

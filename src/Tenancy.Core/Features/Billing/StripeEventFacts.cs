@@ -57,6 +57,11 @@ public sealed record StripeEventFacts(
         {
             using var document = JsonDocument.Parse(payload);
             var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                throw new StripeEventFormatException("The event is not a JSON object.");
+            }
+
             var id = String(root, "id") ?? throw new StripeEventFormatException("The event has no id.");
             var type = String(root, "type") ?? throw new StripeEventFormatException($"Event {id} has no type.");
             var created = root.TryGetProperty("created", out var c) && c.ValueKind == JsonValueKind.Number && c.TryGetInt64(out var seconds)
