@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Tenancy.Core.Data;
@@ -13,10 +14,12 @@ namespace Tenancy.Core.Features.Billing;
 /// Drains the Stripe event inbox. One batch is one transaction: claim up to
 /// <see cref="BillingOptions.BatchSize"/> due events (<c>FOR UPDATE SKIP LOCKED</c> on PostgreSQL,
 /// so two workers never take the same event; SQLite's single writer does the same), lock their
-/// tenants' rows in id order, apply each event under its own savepoint, commit. A worker that
-/// dies mid-batch commits nothing: its events are pending again and the next worker applies each
-/// once. An event that throws is rolled back to its savepoint, retried later with backoff, and
-/// marked failed after <see cref="BillingOptions.MaxAttempts"/>.
+/// tenants' rows in id order (so workers cannot deadlock), apply every event in memory and save
+/// them in one round trip, commit. A worker that dies mid-batch commits nothing: its events are
+/// pending again and the next worker applies each once. When an event throws, the batch is rolled
+/// back to its start and applied again one event per savepoint, so only the failing event is
+/// rolled back; it is retried later with backoff and marked failed after
+/// <see cref="BillingOptions.MaxAttempts"/>.
 /// <para>
 /// Order: Stripe does not deliver in order, so each tenant's billing row keeps the creation time
 /// of the newest event applied to its subscription; an older event is marked stale and changes
@@ -31,6 +34,7 @@ public sealed partial class StripeEventProcessor(
     ILogger<StripeEventProcessor> logger)
 {
     private const string Savepoint = "stripe_event";
+    private const string BatchSavepoint = "stripe_batch";
 
     /// <summary>Test hook: runs after an event is applied and saved, before the batch commits.</summary>
     internal Func<StripeEvent, CancellationToken, Task>? AfterApply { get; set; }
@@ -69,7 +73,61 @@ public sealed partial class StripeEventProcessor(
         var accounts = await LockTenantsAsync(db, claimed, cancellationToken);
 
         // Per customer, oldest first; customers in the order their tenants were locked.
-        foreach (var claimedEvent in claimed.OrderBy(e => e.CustomerId, StringComparer.Ordinal).ThenBy(e => e.CreatedAt).ThenBy(e => e.Id, StringComparer.Ordinal).ToList())
+        var ordered = claimed.OrderBy(e => e.CustomerId, StringComparer.Ordinal).ThenBy(e => e.CreatedAt).ThenBy(e => e.Id, StringComparer.Ordinal).ToList();
+        if (!await TryApplyTogetherAsync(db, transaction, ordered, accounts, now, cancellationToken))
+        {
+            // Something in the batch failed: start again from the claim, one event per savepoint,
+            // so only the event that fails is retried.
+            db.ChangeTracker.Clear();
+            accounts.Clear();
+            await ApplyOneByOneAsync(db, transaction, ordered, accounts, now, settings, cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return claimed.Count;
+    }
+
+    /// <summary>
+    /// The usual case: every event applied in memory and saved in one round trip. False (and
+    /// nothing of the batch written) when any event throws.
+    /// </summary>
+    private async Task<bool> TryApplyTogetherAsync(
+        TenancyDbContext db, IDbContextTransaction transaction, List<StripeEvent> ordered, Dictionary<string, List<TenantAccount>> accounts,
+        DateTime now, CancellationToken cancellationToken)
+    {
+        await transaction.CreateSavepointAsync(BatchSavepoint, cancellationToken);
+        try
+        {
+            foreach (var stripeEvent in ordered)
+            {
+                BeforeApply?.Invoke(stripeEvent);
+                await ApplyAsync(db, stripeEvent, accounts, now, cancellationToken);
+            }
+
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (Exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            await transaction.RollbackToSavepointAsync(BatchSavepoint, cancellationToken);
+            return false;
+        }
+
+        if (AfterApply is { } afterApply)
+        {
+            foreach (var stripeEvent in ordered)
+            {
+                await afterApply(stripeEvent, cancellationToken);
+            }
+        }
+
+        return true;
+    }
+
+    private async Task ApplyOneByOneAsync(
+        TenancyDbContext db, IDbContextTransaction transaction, List<StripeEvent> ordered, Dictionary<string, List<TenantAccount>> accounts,
+        DateTime now, BillingOptions settings, CancellationToken cancellationToken)
+    {
+        foreach (var claimedEvent in ordered)
         {
             var eventId = claimedEvent.Id;
             var stripeEvent = db.Entry(claimedEvent).State == EntityState.Detached
@@ -94,9 +152,6 @@ public sealed partial class StripeEventProcessor(
                 await RecordFailureAsync(db, eventId, ex, now, settings, cancellationToken);
             }
         }
-
-        await transaction.CommitAsync(cancellationToken);
-        return claimed.Count;
     }
 
     private static Task<List<StripeEvent>> ClaimAsync(TenancyDbContext db, DateTime now, int batchSize, CancellationToken cancellationToken)
