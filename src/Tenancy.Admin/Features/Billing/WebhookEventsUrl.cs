@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Primitives;
+using Tenancy.Admin.Components;
 using Tenancy.Core.Features.Billing;
 using Tenancy.Core.Features.Tenants;
 
@@ -37,7 +38,7 @@ public static partial class WebhookEventsUrl
             }
             else
             {
-                notices.Add($"'{Shorten(type)}' is not a Stripe event type and was ignored.");
+                notices.Add($"'{LinkParameters.Shorten(type)}' is not a Stripe event type and was ignored.");
             }
         }
 
@@ -49,7 +50,7 @@ public static partial class WebhookEventsUrl
             }
             else
             {
-                notices.Add($"Unknown state '{Shorten(state)}' was ignored.");
+                notices.Add($"Unknown state '{LinkParameters.Shorten(state)}' was ignored.");
             }
         }
 
@@ -73,17 +74,7 @@ public static partial class WebhookEventsUrl
             notices.Add(InvalidPageNotice);
         }
 
-        foreach (var key in values.Keys)
-        {
-            if (!KnownKeys.Contains(key))
-            {
-                notices.Add($"Unknown link parameter '{Shorten(key)}' was ignored.");
-            }
-            else if (values[key].Count > 1)
-            {
-                notices.Add($"Link parameter '{key}' was given {values[key].Count} times; the first was used.");
-            }
-        }
+        LinkParameters.AddNotices(values, KnownKeys, notices);
 
         return new Parsed(query, notices);
     }
@@ -133,8 +124,6 @@ public static partial class WebhookEventsUrl
         notices.Add(InvalidPageNotice);
         return query;
     }
-
-    private static string Shorten(string text) => text.Length <= 60 ? text : text[..59] + "…";
 
     [GeneratedRegex("^[a-z0-9_]+(\\.[a-z0-9_]+){1,5}$")]
     private static partial Regex EventTypePattern();

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Primitives;
+using Tenancy.Admin.Components;
 using Tenancy.Core.Features.Tenants;
 
 namespace Tenancy.Admin.Features.Tenants;
@@ -131,17 +132,7 @@ public static class TenantListUrl
             notices.Add("The page position in the link was not valid; showing the first page.");
         }
 
-        foreach (var key in values.Keys)
-        {
-            if (!KnownKeys.Contains(key))
-            {
-                notices.Add($"Unknown link parameter '{key}' was ignored.");
-            }
-            else if (values[key].Count > 1)
-            {
-                notices.Add($"Link parameter '{key}' was given {values[key].Count} times; the first was used.");
-            }
-        }
+        LinkParameters.AddNotices(values, KnownKeys, notices);
 
         return new Parsed(query, notices);
     }

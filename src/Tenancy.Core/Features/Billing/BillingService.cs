@@ -71,6 +71,8 @@ public sealed partial class BillingService(
 {
     public const int TimelineLimit = 200;
 
+    public const int RecentEventsForTypes = 10_000;
+
     public async Task<TenantBillingView?> GetAsync(Guid tenantId, CancellationToken cancellationToken = default)
     {
         await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
@@ -152,10 +154,20 @@ public sealed partial class BillingService(
         return states.ToDictionary(s => s, s => counts.FirstOrDefault(c => c.State == s)?.Count ?? 0);
     }
 
+    /// <summary>
+    /// The types for the type filter: those billing acts on and those among the newest
+    /// <see cref="RecentEventsForTypes"/> events (read through the received-at index, so the
+    /// page does not scan the whole inbox each time it opens).
+    /// </summary>
     public async Task<IReadOnlyList<string>> ListEventTypesAsync(CancellationToken cancellationToken = default)
     {
         await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
-        var seen = await db.StripeEvents.AsNoTracking().Select(e => e.Type).Distinct().Take(200).ToListAsync(cancellationToken);
+        var seen = await db.StripeEvents.AsNoTracking()
+            .OrderByDescending(e => e.ReceivedAt)
+            .Take(RecentEventsForTypes)
+            .Select(e => e.Type)
+            .Distinct()
+            .ToListAsync(cancellationToken);
         return [.. seen.Union(HandledTypes).Order(StringComparer.Ordinal)];
     }
 
@@ -239,9 +251,7 @@ public sealed partial class BillingService(
         tenant.UpdatedAt = now;
         audit.Record(db, actor, BillingAuditActions.CustomerLinked, tenantId, before, new { tenant.StripeCustomerId }, reason.Trim());
         await db.SaveChangesAsync(cancellationToken);
-        var requeued = await db.StripeEvents
-            .Where(e => e.State == StripeEventState.Parked && e.CustomerId == customerId)
-            .ExecuteUpdateAsync(u => u.SetProperty(e => e.State, StripeEventState.Pending).SetProperty(e => e.NextAttemptAt, now), cancellationToken);
+        var requeued = await db.StripeEvents.Where(e => e.CustomerId == customerId).RequeueParkedAsync(now, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         signal.Wake();
         return requeued;

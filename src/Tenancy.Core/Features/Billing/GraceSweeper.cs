@@ -65,8 +65,8 @@ public sealed partial class GraceSweeper(
         var now = clock.GetUtcNow().UtcDateTime;
         await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
         var requeued = await db.StripeEvents
-            .Where(e => e.State == StripeEventState.Parked && e.CustomerId != null && db.Tenants.Any(t => t.StripeCustomerId == e.CustomerId))
-            .ExecuteUpdateAsync(u => u.SetProperty(e => e.State, StripeEventState.Pending).SetProperty(e => e.NextAttemptAt, now), cancellationToken);
+            .Where(e => e.CustomerId != null && db.Tenants.Any(t => t.StripeCustomerId == e.CustomerId))
+            .RequeueParkedAsync(now, cancellationToken);
         if (requeued > 0)
         {
             signal.Wake();
@@ -89,12 +89,11 @@ public sealed partial class GraceSweeper(
             return false;
         }
 
-        var before = new { account.Tenant.Status, billing.PastDueSince, billing.GraceDeadline };
+        var before = account.State();
         var reason = StripeEventProcessor.GraceExpiredReason(billing);
         account.Suspend(db, Suspensions.SuspensionCategory.Billing, reason, BillingActors.GraceSweep.Name, now);
         account.UpdateStatus(now);
-        audit.Record(db, BillingActors.GraceSweep, BillingAuditActions.Suspended, tenantId, before,
-            new { account.Tenant.Status, billing.PastDueSince, billing.GraceDeadline }, reason);
+        audit.Record(db, BillingActors.GraceSweep, BillingAuditActions.Suspended, tenantId, before, account.State(), reason);
         try
         {
             await db.SaveChangesAsync(cancellationToken);

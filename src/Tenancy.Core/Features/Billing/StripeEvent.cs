@@ -1,3 +1,5 @@
+using Microsoft.EntityFrameworkCore;
+
 namespace Tenancy.Core.Features.Billing;
 
 /// <summary>Where an inbox event is in its life.</summary>
@@ -71,4 +73,13 @@ public sealed class StripeEvent
 
     /// <summary>The last processing error.</summary>
     public string? LastError { get; set; }
+}
+
+internal static class StripeEventQueries
+{
+    /// <summary>Puts the parked events among <paramref name="events"/> back in the queue, due now; returns how many.</summary>
+    public static Task<int> RequeueParkedAsync(this IQueryable<StripeEvent> events, DateTime now, CancellationToken cancellationToken) =>
+        events
+            .Where(e => e.State == StripeEventState.Parked)
+            .ExecuteUpdateAsync(u => u.SetProperty(e => e.State, StripeEventState.Pending).SetProperty(e => e.NextAttemptAt, now), cancellationToken);
 }

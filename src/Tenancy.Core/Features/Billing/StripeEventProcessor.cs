@@ -70,7 +70,7 @@ public sealed partial class StripeEventProcessor(
             return 0;
         }
 
-        var accounts = await LockTenantsAsync(db, claimed, cancellationToken);
+        var accounts = await LockAccountsAsync(db, [.. claimed.Select(e => e.CustomerId).OfType<string>().Distinct()], cancellationToken);
 
         // Per customer, oldest first; customers in the order their tenants were locked.
         var ordered = claimed.OrderBy(e => e.CustomerId, StringComparer.Ordinal).ThenBy(e => e.CreatedAt).ThenBy(e => e.Id, StringComparer.Ordinal).ToList();
@@ -173,19 +173,22 @@ public sealed partial class StripeEventProcessor(
         return query.ToListAsync(cancellationToken);
     }
 
-    /// <summary>Locks (in id order, so workers cannot deadlock) and loads the tenants of the batch's customers.</summary>
-    private static async Task<Dictionary<string, List<TenantAccount>>> LockTenantsAsync(
-        TenancyDbContext db, List<StripeEvent> claimed, CancellationToken cancellationToken)
+    /// <summary>
+    /// Locks (in id order, so workers cannot deadlock) and loads the tenants of
+    /// <paramref name="customers"/>, with their billing rows and active suspensions. Every
+    /// customer gets an entry; an empty list means no tenant has it.
+    /// </summary>
+    private static async Task<Dictionary<string, List<TenantAccount>>> LockAccountsAsync(
+        TenancyDbContext db, IReadOnlyCollection<string> customers, CancellationToken cancellationToken)
     {
-        var customers = claimed.Select(e => e.CustomerId).OfType<string>().Distinct().ToList();
-        var accounts = new Dictionary<string, List<TenantAccount>>(StringComparer.Ordinal);
+        var accounts = customers.ToDictionary(c => c, _ => new List<TenantAccount>(), StringComparer.Ordinal);
         if (customers.Count == 0)
         {
             return accounts;
         }
 
         var tenants = db.Provider == DatabaseProvider.Postgres
-            ? await db.Tenants.FromSql($"SELECT * FROM tenants WHERE stripe_customer_id = ANY({customers}) ORDER BY id FOR UPDATE").ToListAsync(cancellationToken)
+            ? await db.Tenants.FromSql($"SELECT * FROM tenants WHERE stripe_customer_id = ANY({customers.ToArray()}) ORDER BY id FOR UPDATE").ToListAsync(cancellationToken)
             : await db.Tenants.Where(t => customers.Contains(t.StripeCustomerId!)).ToListAsync(cancellationToken);
         var ids = tenants.Select(t => t.Id).ToList();
         var billings = await db.TenantBillings.Where(b => ids.Contains(b.TenantId)).ToDictionaryAsync(b => b.TenantId, cancellationToken);
@@ -193,13 +196,7 @@ public sealed partial class StripeEventProcessor(
             .ToLookup(s => s.TenantId);
         foreach (var tenant in tenants)
         {
-            var account = new TenantAccount(tenant, billings.GetValueOrDefault(tenant.Id), [.. active[tenant.Id]]);
-            if (!accounts.TryGetValue(tenant.StripeCustomerId!, out var list))
-            {
-                accounts[tenant.StripeCustomerId!] = list = [];
-            }
-
-            list.Add(account);
+            accounts[tenant.StripeCustomerId!].Add(new TenantAccount(tenant, billings.GetValueOrDefault(tenant.Id), [.. active[tenant.Id]]));
         }
 
         return accounts;
@@ -227,15 +224,8 @@ public sealed partial class StripeEventProcessor(
         var customer = facts.CustomerId ?? throw new StripeEventFormatException($"The {facts.Type} event names no customer.");
         if (!accounts.TryGetValue(customer, out var matches))
         {
-            // After a failure rolled the batch's tracking back: load (the row locks are still ours).
-            var tenants = await db.Tenants.Where(t => t.StripeCustomerId == customer).ToListAsync(cancellationToken);
-            matches = [];
-            foreach (var tenant in tenants)
-            {
-                matches.Add(await TenantAccount.LoadAsync(db, tenant, cancellationToken));
-            }
-
-            accounts[customer] = matches;
+            // After a failure cleared the batch's tracking: load again (the row locks are still ours).
+            accounts[customer] = matches = (await LockAccountsAsync(db, [customer], cancellationToken))[customer];
         }
 
         switch (matches.Count)
@@ -277,7 +267,7 @@ public sealed partial class StripeEventProcessor(
                 $"Older than {billing.LastEventId} ({newest:yyyy-MM-dd HH:mm:ss} UTC), already applied to {subscription}; changed nothing.");
         }
 
-        var before = Snapshot(account);
+        var before = account.State();
         billing = account.EnsureBilling(db, now);
         billing.SubscriptionId = subscription;
         tenantRow.StripeSubscriptionId = subscription;
@@ -302,7 +292,7 @@ public sealed partial class StripeEventProcessor(
         billing.LastEventId = facts.Id;
         billing.UpdatedAt = now;
         account.UpdateStatus(now);
-        AuditChanges(db, account, before, Snapshot(account), outcome);
+        AuditChanges(db, account, before, account.State(), outcome);
         return (StripeEventState.Applied, outcome);
     }
 
@@ -377,13 +367,8 @@ public sealed partial class StripeEventProcessor(
     internal static string GraceExpiredReason(TenantBilling billing) =>
         $"Unpaid since {billing.PastDueSince:yyyy-MM-dd HH:mm} UTC; the grace period ended {billing.GraceDeadline:yyyy-MM-dd HH:mm} UTC.";
 
-    private sealed record AccountSnapshot(TenantStatus Status, DateTime? PastDueSince, DateTime? GraceDeadline, bool SuspendedForBilling);
-
-    private static AccountSnapshot Snapshot(TenantAccount account) => new(
-        account.Tenant.Status, account.Billing?.PastDueSince, account.Billing?.GraceDeadline, account.ActiveBillingSuspension is not null);
-
     /// <summary>One audit entry per change of access: past due, settled, suspended, resumed.</summary>
-    private void AuditChanges(TenancyDbContext db, TenantAccount account, AccountSnapshot before, AccountSnapshot after, string outcome)
+    private void AuditChanges(TenancyDbContext db, TenantAccount account, AccountState before, AccountState after, string outcome)
     {
         var action =
             !before.SuspendedForBilling && after.SuspendedForBilling ? BillingAuditActions.Suspended

@@ -93,6 +93,9 @@ internal sealed class TenantAccount(Tenant tenant, TenantBilling? billing, List<
 
     private Suspension? lastLifted;
 
+    /// <summary>What the audit log records of the account before and after a billing change.</summary>
+    public AccountState State() => new(Tenant.Status, Billing?.PastDueSince, Billing?.GraceDeadline, ActiveBillingSuspension is not null);
+
     /// <summary>Sets the tenant's status from the rule above; true when it changed.</summary>
     public bool UpdateStatus(DateTime now)
     {
@@ -137,3 +140,6 @@ internal sealed class TenantAccount(Tenant tenant, TenantBilling? billing, List<
         return Tenant.Status;
     }
 }
+
+/// <summary>A tenant's access as the audit log records it around billing changes.</summary>
+internal sealed record AccountState(TenantStatus Status, DateTime? PastDueSince, DateTime? GraceDeadline, bool SuspendedForBilling);
