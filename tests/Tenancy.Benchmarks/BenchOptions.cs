@@ -42,6 +42,11 @@ public sealed record BenchOptions
 
     public string? Connection { get; init; }
 
+    /// <summary>Browse: run only the cases whose name contains one of these (all when empty).</summary>
+    public IReadOnlyList<string> Cases { get; init; } = [];
+
+    public bool RunsCase(string name) => Cases.Count == 0 || Cases.Any(c => name.Contains(c, StringComparison.Ordinal));
+
     public static BenchOptions Parse(string[] args)
     {
         var options = new BenchOptions();
@@ -61,6 +66,7 @@ public sealed record BenchOptions
                         : throw new BenchOptionsException($"unknown provider '{value}'"),
                 },
                 "--connection" => options with { Connection = value },
+                "--cases" => options with { Cases = [.. value.Split(',').Select(c => c.Trim())] },
                 "--events" => options with { Events = PositiveInt(name, value) },
                 "--concurrency" => options with { Concurrency = [.. value.Split(',').Select(v => PositiveInt(name, v.Trim()))] },
                 "--inbox" => options with { Inbox = PositiveInt(name, value) },

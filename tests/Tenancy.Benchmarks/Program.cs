@@ -30,7 +30,7 @@ static int Usage()
     Console.Error.WriteLine(
         """
         usage: Tenancy.Benchmarks <command> [options]
-          browse --tenants N [--samples 100] [--naive-samples 5]
+          browse --tenants N [--samples 100] [--naive-samples 5] [--cases search_band,first_page]
               Seeds N tenants into PostgreSQL (TENANCY_TEST_POSTGRES, database tenancy_bench) unless
               it already holds tenants, then times the tenant list queries against the naive approach.
           seed --tenants N [--provider postgres|sqlite] [--connection CS]

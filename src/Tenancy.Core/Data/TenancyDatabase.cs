@@ -49,8 +49,8 @@ public static class TenancyDatabase
 
     private static void Common(DbContextOptionsBuilder options) =>
         options.ConfigureWarnings(w => w
-            // Substring search deliberately takes "the first N matches" before sorting them
-            // (TenantCatalog.SearchCap); every other query orders before it limits.
+            // Counting a substring search stops at the first SearchCap + 1 matches it finds
+            // (TenantCatalog.CountAsync): a count needs no order. Every listing orders before it limits.
             .Ignore(CoreEventId.RowLimitingOperationWithoutOrderByWarning));
 }
 

@@ -11,8 +11,10 @@ namespace Tenancy.Core.Features.Tenants;
 /// <summary>
 /// Read side of the tenant catalog: the queries behind the tenant list and the tenant page.
 /// Built for millions of rows: keyset pagination (never OFFSET), sort orders backed by
-/// (column, id) indexes, substring search bounded by <see cref="SearchCap"/>, and counts that
-/// are exact only where that is cheap. See docs/decisions/0002-tenant-browsing-at-scale.md.
+/// (column, id) indexes, substring search planned from a sample of the catalog, and counts that
+/// are exact only where that is cheap. A page is always exactly the rows that
+/// <c>ORDER BY sort, id</c> over every match gives: the plan changes how fast, never which rows.
+/// See docs/decisions/0002-tenant-browsing-at-scale.md.
 /// </summary>
 public sealed class TenantCatalog(IDbContextFactory<TenancyDbContext> contextFactory, TimeProvider? clock = null)
 {
@@ -21,9 +23,8 @@ public sealed class TenantCatalog(IDbContextFactory<TenancyDbContext> contextFac
     private (TenantSearchSample? Sample, DateTimeOffset ReadAt)? _sample;
 
     /// <summary>
-    /// A substring search sorts and pages at most this many matches. A term that matches more
-    /// (say "tech" across ten million tenants) is shown as "1,000+" over the first 1,000 matches
-    /// found, so it never turns into sorting a million rows.
+    /// A substring search counts at most this many matches exactly; past it the count reads
+    /// "1,000+" (or the sample's estimate). Only the count: every match is listed and sorted.
     /// </summary>
     public const int SearchCap = 1_000;
 
@@ -40,22 +41,14 @@ public sealed class TenantCatalog(IDbContextFactory<TenancyDbContext> contextFac
         var ascending = (query.Direction == SortDirection.Ascending) != backwards;
 
         var plan = await PlanSearchAsync(db, query, cancellationToken);
-        var rows = Filtered(db, query, plan);
-        if (plan is TenantSearchPlan.Pattern or TenantSearchPlan.Rare)
+        List<TenantListItem>? fetched = null;
+        if (plan is TenantSearchPlan.Frequent frequent)
         {
-            // The fence: take at most SearchCap matches (no ORDER BY, so the database may stop
-            // early), then sort and page only those. CountAsync says when there were more.
-            rows = rows.Take(SearchCap);
+            fetched = await WalkAsync(db, query, frequent.Window, ascending, cancellationToken);
+            plan = frequent.Fallback;
         }
 
-        if (kind is PageKind.After or PageKind.Before)
-        {
-            TenantCursor.TryDecode(query.Sort, query.Page.Cursor, out var cursor);
-            rows = rows.Where(Keyset(query.Sort, cursor, ascending));
-        }
-
-        rows = Order(rows, query.Sort, ascending);
-        var fetched = await rows
+        fetched ??= await After(Searched(Filtered(db, query), query, plan), query, ascending)
             .Take(query.PageSize + 1)
             .Select(t => new TenantListItem(t.Id, t.Name, t.Slug, t.OwnerEmail, t.Status, t.PlanId, t.Region, t.CreatedAt))
             .ToListAsync(cancellationToken);
@@ -64,17 +57,62 @@ public sealed class TenantCatalog(IDbContextFactory<TenancyDbContext> contextFac
         return new TenantPage(items, previous, next);
     }
 
+    /// <summary>
+    /// The page for a frequent fragment, read in sort order: the next <paramref name="window"/>
+    /// rows from the cursor (an index-only scan of the sort index, which carries the search text
+    /// on PostgreSQL) are filtered with <c>strpos</c>. When the window holds more matches than the
+    /// page, those are exactly the next rows of the full sorted result, because the window is a
+    /// prefix of the sort order. Otherwise (the matches are sparse here) it returns null and the
+    /// caller runs the fallback plan, which returns the same rows the slow way.
+    /// </summary>
+    private static async Task<List<TenantListItem>?> WalkAsync(
+        TenancyDbContext db, TenantQuery query, int window, bool ascending, CancellationToken cancellationToken)
+    {
+        var term = query.SearchTerm!.ToLowerInvariant();
+        var prefix = After(Filtered(db, query), query, ascending).Take(window);
+        var ids = await Order(prefix.Where(t => SearchFunctions.StrPos(t.SearchText, term) > 0), query.Sort, ascending)
+            .Take(query.PageSize + 1)
+            .Select(t => t.Id)
+            .ToListAsync(cancellationToken);
+        if (ids.Count <= query.PageSize)
+        {
+            return null;
+        }
+
+        var rows = await db.Tenants.AsNoTracking()
+            .Where(t => ids.Contains(t.Id))
+            .Select(t => new TenantListItem(t.Id, t.Name, t.Slug, t.OwnerEmail, t.Status, t.PlanId, t.Region, t.CreatedAt))
+            .ToDictionaryAsync(t => t.Id, cancellationToken);
+
+        // In the order the walk found them (the database's collation, not ours). A tenant deleted
+        // between the two reads is simply not on the page.
+        return [.. ids.Where(rows.ContainsKey).Select(id => rows[id])];
+    }
+
+    /// <summary>The rows after the page's cursor in the direction of travel, in that order.</summary>
+    private static IQueryable<Tenant> After(IQueryable<Tenant> rows, TenantQuery query, bool ascending)
+    {
+        if (query.Page.Kind is PageKind.After or PageKind.Before)
+        {
+            TenantCursor.TryDecode(query.Sort, query.Page.Cursor, out var cursor);
+            rows = rows.Where(Keyset(query.Sort, cursor, ascending));
+        }
+
+        return Order(rows, query.Sort, ascending);
+    }
+
     /// <summary>How many tenants match: exact when cheap, otherwise an estimate or a lower bound.</summary>
     public async Task<TenantCount> CountAsync(TenantQuery query, CancellationToken cancellationToken = default)
     {
         ThrowIfInvalid(query);
         await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
         var plan = await PlanSearchAsync(db, query, cancellationToken);
-        var rows = Filtered(db, query, plan);
         if (plan is TenantSearchPlan.Frequent frequent)
         {
             return new TenantCount(frequent.EstimatedMatches, TenantCountKind.Estimate);
         }
+
+        var rows = Searched(Filtered(db, query), query, plan);
 
         if (query.HasSubstringSearch)
         {
@@ -206,6 +244,12 @@ public sealed class TenantCatalog(IDbContextFactory<TenancyDbContext> contextFac
     /// <summary>How long a search sample is used before it is read again.</summary>
     internal static readonly TimeSpan SampleLifetime = TimeSpan.FromMinutes(10);
 
+    /// <summary>Draws the same sample for the same seed and data (tests); a new random one when null.</summary>
+    internal int? SampleSeed { get; init; }
+
+    /// <summary>What the planner weighs; tests move it to force one plan or the other.</summary>
+    internal TenantSearchCosts Costs { get; init; } = TenantSearchCosts.Default;
+
     private async Task<TenantSearchPlan?> PlanSearchAsync(TenancyDbContext db, TenantQuery query, CancellationToken cancellationToken)
     {
         if (!query.HasSubstringSearch)
@@ -227,7 +271,7 @@ public sealed class TenantCatalog(IDbContextFactory<TenancyDbContext> contextFac
                 sample = _sample;
                 if (sample is null || _clock.GetUtcNow() - sample.Value.ReadAt > SampleLifetime)
                 {
-                    _sample = sample = (await TenantSearchSample.ReadAsync(db, SampleMinimumRows, cancellationToken), _clock.GetUtcNow());
+                    _sample = sample = (await TenantSearchSample.ReadAsync(db, SampleMinimumRows, SampleSeed, cancellationToken), _clock.GetUtcNow());
                 }
             }
             finally
@@ -236,10 +280,11 @@ public sealed class TenantCatalog(IDbContextFactory<TenancyDbContext> contextFac
             }
         }
 
-        return TenantSearchPlan.Choose(sample.Value.Sample, query.SearchTerm!.ToLowerInvariant(), query);
+        return TenantSearchPlan.Choose(sample.Value.Sample, query.SearchTerm!.ToLowerInvariant(), query, Costs);
     }
 
-    private static IQueryable<Tenant> Filtered(TenancyDbContext db, TenantQuery query, TenantSearchPlan? plan = null)
+    /// <summary>The tenants that pass the status, plan and region filters.</summary>
+    private static IQueryable<Tenant> Filtered(TenancyDbContext db, TenantQuery query)
     {
         var rows = db.Tenants.AsNoTracking();
         if (query.Status is { } status)
@@ -257,12 +302,25 @@ public sealed class TenantCatalog(IDbContextFactory<TenancyDbContext> contextFac
             rows = rows.Where(t => t.Region == region);
         }
 
-        var term = query.SearchTerm?.ToLowerInvariant();
+        return rows;
+    }
+
+    /// <summary>
+    /// The rows whose search text contains the search term, the way <paramref name="plan"/> says
+    /// to find them. Every plan keeps exactly the rows the plain escaped <c>LIKE</c> pattern keeps.
+    /// </summary>
+    private static IQueryable<Tenant> Searched(IQueryable<Tenant> rows, TenantQuery query, TenantSearchPlan? plan)
+    {
+        if (!query.HasSubstringSearch)
+        {
+            return rows;
+        }
+
+        var term = query.SearchTerm!.ToLowerInvariant();
         switch (plan)
         {
             case TenantSearchPlan.Frequent:
-                rows = rows.Where(t => SearchFunctions.StrPos(t.SearchText, term!) > 0);
-                break;
+                return rows.Where(t => SearchFunctions.StrPos(t.SearchText, term) > 0);
             case TenantSearchPlan.Rare rare:
                 foreach (var trigram in rare.Trigrams)
                 {
@@ -270,16 +328,11 @@ public sealed class TenantCatalog(IDbContextFactory<TenancyDbContext> contextFac
                     rows = rows.Where(t => EF.Functions.Like(t.SearchText, needle));
                 }
 
-                rows = rows.Where(t => SearchFunctions.StrPos(t.SearchText, term!) > 0);
-                break;
-            case TenantSearchPlan.Pattern:
-            case null when query.HasSubstringSearch:
+                return rows.Where(t => SearchFunctions.StrPos(t.SearchText, term) > 0);
+            default:
                 var pattern = ToContainsPattern(query.SearchTerm!);
-                rows = rows.Where(t => EF.Functions.Like(t.SearchText, pattern, "\\"));
-                break;
+                return rows.Where(t => EF.Functions.Like(t.SearchText, pattern, "\\"));
         }
-
-        return rows;
     }
 
     private static IQueryable<Tenant> Order(IQueryable<Tenant> rows, TenantSort sort, bool ascending) => (sort, ascending) switch

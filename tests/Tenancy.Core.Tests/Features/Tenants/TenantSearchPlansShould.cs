@@ -52,7 +52,7 @@ public sealed class TenantSearchPlansShould(PostgresDatabase database) : IClassF
     public async Task ReadAFrequentFragmentInSortOrderAndEstimateItsCount()
     {
         await using var db = database.CreateContext();
-        var sample = await TenantSearchSample.ReadAsync(db, 1, Cancellation);
+        var sample = await TenantSearchSample.ReadAsync(db, 1, seed: null, Cancellation);
         var common = MostCommonTrigram(sample!);
 
         var plan = TenantSearchPlan.Choose(sample, common, new TenantQuery());
@@ -67,7 +67,7 @@ public sealed class TenantSearchPlansShould(PostgresDatabase database) : IClassF
     public async Task AskTheTrigramIndexOnlyForTheRarestTrigramsOfARareFragment()
     {
         await using var db = database.CreateContext();
-        var sample = await TenantSearchSample.ReadAsync(db, 1, Cancellation);
+        var sample = await TenantSearchSample.ReadAsync(db, 1, seed: null, Cancellation);
         var rare = TenantCatalogTestData.Named(TenantCatalogTestData.Initrode).Slug;
 
         var plan = TenantSearchPlan.Choose(sample, rare, new TenantQuery());

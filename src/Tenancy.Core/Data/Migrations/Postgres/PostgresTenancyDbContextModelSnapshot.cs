@@ -797,7 +797,11 @@ namespace Tenancy.Core.Data.Migrations.Postgres
 
                     b.HasIndex("CreatedAt", "Id");
 
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("CreatedAt", "Id"), new[] { "SearchText" });
+
                     b.HasIndex("Name", "Id");
+
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("Name", "Id"), new[] { "SearchText" });
 
                     b.HasIndex("PlanId", "Name", "Id");
 
