@@ -71,10 +71,25 @@ public sealed class SqliteTenantDatabase : IDbContextFactory<TenancyDbContext>, 
     }
 }
 
-/// <summary>Records the text of every SQL command that reads the tenants table.</summary>
+/// <summary>
+/// Records the text of every SQL command that reads the tenants table, and can hold such reads
+/// (as a slow database would) until a test lets them go.
+/// </summary>
 public sealed class CommandCounter : DbCommandInterceptor
 {
     private readonly List<string> _commands = [];
+    private volatile TaskCompletionSource? _hold;
+
+    /// <summary>From now on, reads of the tenants table wait until <see cref="Release"/>.</summary>
+    public void Hold() => _hold = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Lets the held reads (and every later one) run.</summary>
+    public void Release()
+    {
+        var hold = _hold;
+        _hold = null;
+        hold?.TrySetResult();
+    }
 
     public IReadOnlyList<string> TenantReads
     {
@@ -95,11 +110,15 @@ public sealed class CommandCounter : DbCommandInterceptor
         }
     }
 
-    public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(
+    public override async ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(
         DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
     {
-        Record(command);
-        return base.ReaderExecutingAsync(command, eventData, result, cancellationToken);
+        if (Record(command) && _hold is { } hold)
+        {
+            await hold.Task.WaitAsync(cancellationToken);
+        }
+
+        return await base.ReaderExecutingAsync(command, eventData, result, cancellationToken);
     }
 
     public override InterceptionResult<DbDataReader> ReaderExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result)
@@ -108,14 +127,18 @@ public sealed class CommandCounter : DbCommandInterceptor
         return base.ReaderExecuting(command, eventData, result);
     }
 
-    private void Record(DbCommand command)
+    private bool Record(DbCommand command)
     {
-        if (command.CommandText.Contains("FROM \"tenants\"", StringComparison.Ordinal))
+        if (!command.CommandText.Contains("FROM \"tenants\"", StringComparison.Ordinal))
         {
-            lock (_commands)
-            {
-                _commands.Add(command.CommandText);
-            }
+            return false;
         }
+
+        lock (_commands)
+        {
+            _commands.Add(command.CommandText);
+        }
+
+        return true;
     }
 }

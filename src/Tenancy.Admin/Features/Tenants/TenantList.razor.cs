@@ -29,6 +29,7 @@ public partial class TenantList
     private TenantPage? _page;
     private TenantCount? _count;
     private TenantExactMatch? _exactMatch;
+    private TenantQuery? _shownQuery;
     private CancellationTokenSource? _loadCancellation;
 
     // Query parameters are declared so that the router re-renders this page when only the
@@ -124,6 +125,16 @@ public partial class TenantList
         _jumpOnExactMatch = false;
         _loading = true;
         _error = null;
+        if (!IsSameList(_shownQuery, query))
+        {
+            // Another search, filter or sort: the rows and count on screen answer the old question.
+            // Show that the new one is loading rather than the old rows under the new search box.
+            _page = null;
+            _count = null;
+            _exactMatch = null;
+            _shownQuery = null;
+        }
+
         StateHasChanged();
 
         try
@@ -136,6 +147,7 @@ public partial class TenantList
             _page = page.Result;
             _count = count.Result;
             _exactMatch = exact.Result;
+            _shownQuery = query;
             if (jump && _exactMatch is { Kind: ExactMatchKind.Id or ExactMatchKind.StripeCustomerId } match)
             {
                 // An id is unambiguous: go straight to the tenant.
@@ -157,6 +169,7 @@ public partial class TenantList
             _error = ex.Message;
             _page = null;
             _count = null;
+            _shownQuery = null;
         }
 
         if (cancellation == _loadCancellation)
@@ -166,6 +179,10 @@ public partial class TenantList
     }
 
     private Task ReloadAsync() => LoadAsync();
+
+    /// <summary>True when two queries list the same rows and differ at most in the page shown.</summary>
+    private static bool IsSameList(TenantQuery? shown, TenantQuery next) =>
+        shown is not null && shown with { Page = PageRequest.First } == next with { Page = PageRequest.First };
 
     private void OnSearchChanged(string? text)
     {

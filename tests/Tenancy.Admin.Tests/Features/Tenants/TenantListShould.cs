@@ -125,6 +125,61 @@ public sealed class TenantListShould : PortalTestContext
         Assert.Equal("0 matches", cut.Find("[data-testid=tenant-count]").TextContent.Trim());
     }
 
+    [Fact]
+    public void ShowThatANewSearchIsLoadingInsteadOfTheOldRowsUnderTheNewWording()
+    {
+        Database.AddTenants("Acme Analytics", "Borealis Labs", "Cobalt Systems");
+        Navigation.NavigateTo("/tenants");
+        var cut = RenderFollowingNavigation();
+        cut.WaitForAssertion(() => Assert.Equal(3, RowNames(cut).Count), Wait);
+
+        Database.Commands.Hold();
+        try
+        {
+            cut.Find("#tenant-search").Input("borealis");
+
+            // The database has not answered yet: neither the old rows nor the old count are shown.
+            cut.WaitForAssertion(() => Assert.Equal("Searching…", cut.Find("[data-testid=tenant-count-loading]").TextContent.Trim()), Wait);
+            Assert.Empty(RowNames(cut));
+            Assert.Empty(cut.FindAll("[data-testid=tenant-count]"));
+            Assert.Contains("Loading…", cut.Find("[data-testid=tenant-table]").TextContent, StringComparison.Ordinal);
+            Assert.Empty(cut.FindAll("[data-testid=no-results]"));
+        }
+        finally
+        {
+            Database.Commands.Release();
+        }
+
+        cut.WaitForAssertion(() => Assert.Equal(["Borealis Labs"], RowNames(cut)), Wait);
+        Assert.Equal("1 match", cut.Find("[data-testid=tenant-count]").TextContent.Trim());
+        Assert.Empty(cut.FindAll("[data-testid=tenant-count-loading]"));
+    }
+
+    [Fact]
+    public void KeepTheCountWhileTheNextPageOfTheSameListLoads()
+    {
+        Database.AddTenants([.. Enumerable.Range(1, 30).Select(i => $"Tenant {i:D2}")]);
+        Navigation.NavigateTo("/tenants?size=25");
+        var cut = RenderFollowingNavigation();
+        cut.WaitForAssertion(() => Assert.Equal(25, RowNames(cut).Count), Wait);
+
+        Database.Commands.Hold();
+        try
+        {
+            cut.Find("[data-testid=page-next] button, button[data-testid=page-next]").Click();
+
+            // Same list, another page: the count still tells the truth while the page loads.
+            cut.WaitForAssertion(() => Assert.Equal("true", cut.Find("[data-testid=tenant-table]").GetAttribute("aria-busy")), Wait);
+            Assert.Equal("30 tenants", cut.Find("[data-testid=tenant-count]").TextContent.Trim());
+        }
+        finally
+        {
+            Database.Commands.Release();
+        }
+
+        cut.WaitForAssertion(() => Assert.Equal(["Tenant 26", "Tenant 27", "Tenant 28", "Tenant 29", "Tenant 30"], RowNames(cut)), Wait);
+    }
+
     /// <summary>
     /// Renders the list and lets it follow navigation as it does in the app: its query-string
     /// parameters change, and nothing else calls it again.

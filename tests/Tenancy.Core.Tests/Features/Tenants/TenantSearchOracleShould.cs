@@ -125,11 +125,27 @@ public sealed class TenantSearchOracleShouldOnPostgres(PostgresDatabase database
 {
     protected override IEnumerable<(string Name, TenantCatalog Catalog)> Catalogs(IDbContextFactory<TenancyDbContext> factory)
     {
-        // Sampled (the table is past the sampling minimum), drawn anew for each catalog.
-        for (var draw = 1; draw <= 3; draw++)
+        // Sampled as in production (the table is past the sampling minimum), from several draws:
+        // each draw may put a term on either side of the threshold between plans.
+        foreach (var seed in new[] { 1, 2, 3 })
         {
-            yield return ($"sample {draw}", new TenantCatalog(factory));
+            yield return ($"sample seed {seed}", new TenantCatalog(factory) { SampleSeed = seed });
         }
+
+        // Every sampled term walks the sort order: in a small window most pages fall back to the
+        // trigram plan, in a larger one most pages of the denser terms are found by the walk,
+        // and pages where a term clusters in the sort order mix the two.
+        foreach (var window in new[] { 2_000, 30_000 })
+        {
+            yield return ($"always walk, {window:N0}-row window", new TenantCatalog(factory)
+            {
+                SampleSeed = window,
+                Costs = new TenantSearchCosts(FetchMatch: double.MaxValue, MinimumWindow: window, MaximumWindow: window, MinimumSampleHits: 1),
+            });
+        }
+
+        // No term walks: the trigram plan sorts every match.
+        yield return ("never walk", new TenantCatalog(factory) { SampleSeed = 5, Costs = TenantSearchCosts.Default with { FetchMatch = 0 } });
 
         // Never sampled: the plain pattern.
         yield return ("no sample", new TenantCatalog(factory) { SampleMinimumRows = long.MaxValue });
