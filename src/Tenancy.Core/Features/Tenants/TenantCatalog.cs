@@ -44,7 +44,7 @@ public sealed class TenantCatalog(IDbContextFactory<TenancyDbContext> contextFac
         List<TenantListItem>? fetched = null;
         if (plan is TenantSearchPlan.Frequent frequent)
         {
-            fetched = await WalkAsync(db, query, frequent.Window, ascending, cancellationToken);
+            fetched = await WalkAsync(db, query, frequent, ascending, cancellationToken);
             plan = frequent.Fallback;
         }
 
@@ -58,25 +58,56 @@ public sealed class TenantCatalog(IDbContextFactory<TenancyDbContext> contextFac
     }
 
     /// <summary>
-    /// The page for a frequent fragment, read in sort order: the next <paramref name="window"/>
-    /// rows from the cursor (an index-only scan of the sort index, which carries the search text
-    /// on PostgreSQL) are filtered with <c>strpos</c>. When the window holds more matches than the
-    /// page, those are exactly the next rows of the full sorted result, because the window is a
-    /// prefix of the sort order. Otherwise (the matches are sparse here) it returns null and the
-    /// caller runs the fallback plan, which returns the same rows the slow way.
+    /// The page for a frequent fragment, read in sort order. Each step reads the next window of
+    /// rows from where the last one ended (an index-only scan of the sort index, which carries the
+    /// search text on PostgreSQL), keeps those containing the fragment (<c>strpos</c>) and stops
+    /// as soon as the page is full. The windows follow each other along the sort order, so the
+    /// matches they collect are exactly the next rows of the full sorted result. A step that ends
+    /// short of the page continues from the window's last row with a window four times larger,
+    /// until the page is full or the list ends. When the rows read pass the plan's budget (the
+    /// cost of fetching every match), it returns null and the caller runs the fallback plan,
+    /// which returns the same rows.
     /// </summary>
     private static async Task<List<TenantListItem>?> WalkAsync(
-        TenancyDbContext db, TenantQuery query, int window, bool ascending, CancellationToken cancellationToken)
+        TenancyDbContext db, TenantQuery query, TenantSearchPlan.Frequent plan, bool ascending, CancellationToken cancellationToken)
     {
         var term = query.SearchTerm!.ToLowerInvariant();
-        var prefix = After(Filtered(db, query), query, ascending).Take(window);
-        var ids = await Order(prefix.Where(t => SearchFunctions.StrPos(t.SearchText, term) > 0), query.Sort, ascending)
-            .Take(query.PageSize + 1)
-            .Select(t => t.Id)
-            .ToListAsync(cancellationToken);
-        if (ids.Count <= query.PageSize)
+        var ids = new List<Guid>(query.PageSize + 1);
+        var from = query;
+        var window = plan.Window;
+        long read = 0;
+        while (true)
         {
-            return null;
+            var prefix = After(Filtered(db, from), from, ascending).Take(window);
+            ids.AddRange(await Order(prefix.Where(t => SearchFunctions.StrPos(t.SearchText, term) > 0), query.Sort, ascending)
+                .Take(query.PageSize + 1 - ids.Count)
+                .Select(t => t.Id)
+                .ToListAsync(cancellationToken));
+            read += window;
+            if (ids.Count > query.PageSize)
+            {
+                break;
+            }
+
+            // Where this window ended (index-only: the sort key and id); none when the list ended
+            // inside it, and then the page is all there is.
+            var end = After(Filtered(db, from), from, ascending).Skip(window - 1);
+            var last = query.Sort == TenantSort.Name
+                ? await end.Select(t => TenantCursor.Encode(TenantSort.Name, t.Name, default, t.Id)).FirstOrDefaultAsync(cancellationToken)
+                : await end.Select(t => TenantCursor.Encode(TenantSort.Created, "", t.CreatedAt, t.Id)).FirstOrDefaultAsync(cancellationToken);
+            if (last is null)
+            {
+                break;
+            }
+
+            read += window;
+            window = (int)Math.Min(window * 4L, int.MaxValue);
+            if (read + window > plan.Budget)
+            {
+                return null;
+            }
+
+            from = query with { Page = PageRequest.After(last) };
         }
 
         var rows = await db.Tenants.AsNoTracking()

@@ -132,17 +132,21 @@ public sealed class TenantSearchOracleShouldOnPostgres(PostgresDatabase database
             yield return ($"sample seed {seed}", new TenantCatalog(factory) { SampleSeed = seed });
         }
 
-        // Every sampled term walks the sort order: in a small window most pages fall back to the
-        // trigram plan, in a larger one most pages of the denser terms are found by the walk,
-        // and pages where a term clusters in the sort order mix the two.
-        foreach (var window in new[] { 2_000, 30_000 })
+        // Every sampled term walks the sort order, from a small first window growing step by
+        // step: pages are put together from several windows, and at the ends of the list the walk
+        // runs out of rows.
+        yield return ("always walk, 2,000-row first window", new TenantCatalog(factory)
         {
-            yield return ($"always walk, {window:N0}-row window", new TenantCatalog(factory)
-            {
-                SampleSeed = window,
-                Costs = new TenantSearchCosts(FetchMatch: double.MaxValue, MinimumWindow: window, MaximumWindow: window, MinimumSampleHits: 1),
-            });
-        }
+            SampleSeed = 6,
+            Costs = new TenantSearchCosts(FetchMatch: 1e12, MinimumWindow: 2_000, MaximumWindow: 2_000, MinimumSampleHits: 1),
+        });
+
+        // The walk gives up after a window or two and the trigram plan finishes the page.
+        yield return ("walk with a small budget", new TenantCatalog(factory)
+        {
+            SampleSeed = 7,
+            Costs = new TenantSearchCosts(FetchMatch: 2, MinimumWindow: 1_000, MaximumWindow: 1_000, MinimumSampleHits: 1),
+        });
 
         // No term walks: the trigram plan sorts every match.
         yield return ("never walk", new TenantCatalog(factory) { SampleSeed = 5, Costs = TenantSearchCosts.Default with { FetchMatch = 0 } });
