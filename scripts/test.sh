@@ -11,6 +11,9 @@
 # "N passed, N failed". Exits non-zero when a test failed, a project did not build or run, a
 # project ran no tests, or no test ran at all.
 #
+# Results (TRX) go to artifacts/test-results/, the e2e screenshots to artifacts/screenshots/: a run
+# leaves the checkout clean. scripts/screenshots.sh re-takes the committed screenshots.
+#
 # Environment: TENANCY_TEST_CONFIGURATION (Release), TENANCY_TEST_MINUTES (28: the whole run's
 # budget; each project gets what is left), TENANCY_CHROMIUM (/usr/bin/chromium).
 set -uo pipefail

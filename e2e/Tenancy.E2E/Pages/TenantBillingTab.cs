@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -53,7 +54,8 @@ public sealed class TenantBillingTab(IPage page) : PortalPage(page)
 
     public static async Task<TenantBillingTab> OpenAsync(TenantPage tenant)
     {
-        await tenant.Page.GetByRole(AriaRole.Tab, new() { Name = "Billing", Exact = true }).ClickAsync();
+        await tenant.Tab("Billing").ClickAsync();
+        await Expect(tenant.Page).ToHaveURLAsync(new Regex("/tenants/[0-9a-f-]{36}/billing$"));
         var tab = new TenantBillingTab(tenant.Page);
         await Expect(tab.Status).ToBeVisibleAsync();
         return tab;

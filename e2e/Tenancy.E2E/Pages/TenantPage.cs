@@ -4,7 +4,10 @@ using static Microsoft.Playwright.Assertions;
 
 namespace Tenancy.E2E.Pages;
 
-/// <summary>One tenant at <c>/tenants/{id}</c>, or its "Tenant not found" page.</summary>
+/// <summary>
+/// One tenant at <c>/tenants/{id}</c> (its overview) or <c>/tenants/{id}/{tab}</c> (<c>quotas</c>,
+/// <c>billing</c>, <c>audit</c>), or its "Tenant not found" page.
+/// </summary>
 public sealed class TenantPage(IPage page) : PortalPage(page)
 {
     /// <summary>The tenant's name, or "Tenant not found".</summary>
@@ -22,16 +25,23 @@ public sealed class TenantPage(IPage page) : PortalPage(page)
         Page.GetByRole(AriaRole.Term).Filter(new() { HasTextRegex = new Regex($"^{Regex.Escape(label)}$") })
             .Locator("xpath=following-sibling::dd[1]");
 
-    public async Task<TenantPage> GotoAsync(Guid id)
+    /// <summary>A tab by its label ("Overview", "Quotas", "Billing", "Audit history"); <c>aria-selected</c> is <c>true</c> on the open one.</summary>
+    public ILocator Tab(string label) => Page.GetByRole(AriaRole.Tab, new() { Name = label, Exact = true });
+
+    /// <summary>Why the page shows the overview rather than the tab the link named.</summary>
+    public ILocator TabNotice => Page.GetByTestId("tab-notice");
+
+    /// <summary>Opens the tenant's overview, or the tab whose URL segment is <paramref name="tab"/>.</summary>
+    public async Task<TenantPage> GotoAsync(Guid id, string? tab = null)
     {
-        await Page.GotoAsync($"/tenants/{id}");
+        await Page.GotoAsync(tab is null ? $"/tenants/{id}" : $"/tenants/{id}/{tab}");
         await WaitUntilReadyAsync();
         return this;
     }
 
     public async Task WaitUntilReadyAsync()
     {
-        await Expect(Page).ToHaveURLAsync(new Regex("/tenants/[0-9a-f-]{36}$"));
+        await Expect(Page).ToHaveURLAsync(new Regex("/tenants/[0-9a-f-]{36}(/[a-z-]+)?$"));
         await WaitForCircuitAsync();
         await Expect(Heading).ToBeVisibleAsync();
     }

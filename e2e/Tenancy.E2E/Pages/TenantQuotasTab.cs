@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -19,7 +20,8 @@ public sealed class TenantQuotasTab(IPage page) : PortalPage(page)
 
     public static async Task<TenantQuotasTab> OpenAsync(TenantPage tenant)
     {
-        await tenant.Page.GetByRole(AriaRole.Tab, new() { Name = "Quotas" }).ClickAsync();
+        await tenant.Tab("Quotas").ClickAsync();
+        await Expect(tenant.Page).ToHaveURLAsync(new Regex("/tenants/[0-9a-f-]{36}/quotas$"));
         var tab = new TenantQuotasTab(tenant.Page);
         await Expect(tab.Table).ToBeVisibleAsync();
         return tab;

@@ -16,8 +16,6 @@ namespace Tenancy.Admin.Features.Billing;
 /// </summary>
 public partial class WebhookEventsPage
 {
-    internal const string TimeFormat = "yyyy-MM-dd HH:mm:ss";
-
     private const string Any = "any";
 
     private readonly List<string> _notices = [];

@@ -259,7 +259,7 @@ public partial class TenantList
 
     private string PlanName(string planId) => _plans.FirstOrDefault(p => p.Id == planId)?.Name ?? planId;
 
-    internal static string TenantHref(Guid id) => $"/tenants/{id}";
+    internal static string TenantHref(Guid id) => TenantTabs.OverviewUrl(id);
 
     private static string ExactKindLabel(ExactMatchKind kind) => kind switch
     {

@@ -22,10 +22,6 @@ internal static class PostgresDemoLoader
 
     private const int ProgressEvery = 50_000;
 
-    private const string TenantsCopy =
-        "COPY tenants (id, name, slug, owner_name, owner_email, status, plan_id, region, " +
-        "stripe_customer_id, stripe_subscription_id, created_at, updated_at) FROM STDIN (FORMAT BINARY)";
-
     /// <summary>
     /// Secondary indexes (not primary keys, not backing a constraint) of the catalog tables,
     /// as <c>pg_indexes</c> defines them: name, drop statement, create statement.
@@ -48,8 +44,8 @@ internal static class PostgresDemoLoader
     /// Foreign keys of the tables the load writes, as <c>pg_get_constraintdef</c> defines them:
     /// name, drop statement, add statement.
     /// </summary>
-    private const string ForeignKeysSql =
-        """
+    private static readonly string ForeignKeysSql =
+        $"""
         SELECT k.conname,
                format('ALTER TABLE %I.%I DROP CONSTRAINT %I', n.nspname, t.relname, k.conname),
                format('ALTER TABLE %I.%I ADD CONSTRAINT %I %s', n.nspname, t.relname, k.conname, pg_get_constraintdef(k.oid))
@@ -58,7 +54,7 @@ internal static class PostgresDemoLoader
         JOIN pg_namespace n ON n.oid = t.relnamespace
         WHERE k.contype = 'f'
           AND n.nspname = current_schema()
-          AND t.relname IN ('tenants', 'tenant_slugs', 'tenant_billing', 'suspensions', 'members', 'projects', 'project_items', 'tenant_settings')
+          AND t.relname IN ({DemoTables.NamesAsSqlList})
         ORDER BY t.relname, k.conname
         """;
 
@@ -125,7 +121,7 @@ internal static class PostgresDemoLoader
                 // collations the insert order is only less ideal, never wrong.
                 var slugRows = await ExecuteAsync(
                     connection,
-                    "INSERT INTO tenant_slugs (slug, tenant_id) SELECT slug, id FROM tenants " +
+                    $"INSERT INTO {DemoTables.TenantSlugs.WithColumns} SELECT slug, id FROM tenants " +
                     "WHERE xmin = pg_current_xact_id()::xid ORDER BY slug COLLATE \"C\"",
                     cancellationToken);
                 phases.Add(new SeedPhase("tenant_slugs", slugs.Elapsed, slugRows));
@@ -168,7 +164,8 @@ internal static class PostgresDemoLoader
                 connection,
                 bulk ? "VACUUM (ANALYZE) tenants, tenant_slugs" : "ANALYZE tenants, tenant_slugs",
                 cancellationToken);
-            await ExecuteAsync(connection, "ANALYZE tenant_billing, suspensions, members, projects, project_items, tenant_settings", cancellationToken);
+            var others = DemoTables.All.Except([DemoTables.Tenants, DemoTables.TenantSlugs]).Select(t => t.Name);
+            await ExecuteAsync(connection, $"ANALYZE {string.Join(", ", others)}", cancellationToken);
             phases.Add(new SeedPhase(bulk ? "vacuum analyze" : "analyze", vacuum.Elapsed, 0));
 
             return new SeedReport(tenants, dataRows, total.Elapsed) { BillingRows = accountRows, Phases = [.. phases] };
@@ -188,8 +185,7 @@ internal static class PostgresDemoLoader
         CancellationToken cancellationToken)
     {
         long rows = 0;
-        await using var importer = await connection.BeginBinaryImportAsync(TenantsCopy, cancellationToken);
-        importer.Timeout = TimeSpan.Zero;
+        await using var importer = await BeginAsync(connection, DemoTables.Tenants, cancellationToken);
         while (generator.TryNext(out var t))
         {
             await importer.StartRowAsync(cancellationToken);
@@ -231,10 +227,7 @@ internal static class PostgresDemoLoader
     private static async Task<long> CopyAccountsAsync(NpgsqlConnection connection, List<DemoAccount> accounts, CancellationToken cancellationToken)
     {
         long rows = 0;
-        await using (var importer = await BeginAsync(
-            connection,
-            "tenant_billing (tenant_id, subscription_id, subscription_status, past_due_since, grace_deadline, suspended_for_billing, updated_at)",
-            cancellationToken))
+        await using (var importer = await BeginAsync(connection, DemoTables.TenantBilling, cancellationToken))
         {
             foreach (var account in accounts)
             {
@@ -257,10 +250,7 @@ internal static class PostgresDemoLoader
             await importer.CompleteAsync(cancellationToken);
         }
 
-        await using (var importer = await BeginAsync(
-            connection,
-            "suspensions (tenant_id, id, category, reason, started_at, started_by, status_before, lifted_at, lifted_by, lift_reason)",
-            cancellationToken))
+        await using (var importer = await BeginAsync(connection, DemoTables.Suspensions, cancellationToken))
         {
             foreach (var account in accounts)
             {
@@ -297,7 +287,7 @@ internal static class PostgresDemoLoader
         var items = new List<DemoItem>();
         var settings = new List<DemoSetting>();
 
-        await using (var importer = await BeginAsync(connection, "members (tenant_id, id, email, name, role, created_at)", cancellationToken))
+        await using (var importer = await BeginAsync(connection, DemoTables.Members, cancellationToken))
         {
             foreach (var owner in owners)
             {
@@ -319,7 +309,7 @@ internal static class PostgresDemoLoader
             await importer.CompleteAsync(cancellationToken);
         }
 
-        await using (var importer = await BeginAsync(connection, "projects (tenant_id, id, name, created_at, updated_at)", cancellationToken))
+        await using (var importer = await BeginAsync(connection, DemoTables.Projects, cancellationToken))
         {
             foreach (var owner in owners)
             {
@@ -340,8 +330,7 @@ internal static class PostgresDemoLoader
             await importer.CompleteAsync(cancellationToken);
         }
 
-        await using (var importer = await BeginAsync(
-            connection, "project_items (tenant_id, id, project_id, title, size_bytes, created_at, updated_at)", cancellationToken))
+        await using (var importer = await BeginAsync(connection, DemoTables.ProjectItems, cancellationToken))
         {
             foreach (var owner in owners)
             {
@@ -365,7 +354,7 @@ internal static class PostgresDemoLoader
             await importer.CompleteAsync(cancellationToken);
         }
 
-        await using (var importer = await BeginAsync(connection, "tenant_settings (tenant_id, key, value, updated_at)", cancellationToken))
+        await using (var importer = await BeginAsync(connection, DemoTables.TenantSettings, cancellationToken))
         {
             foreach (var owner in owners)
             {
@@ -388,11 +377,13 @@ internal static class PostgresDemoLoader
         return rows;
     }
 
-    private static async Task<NpgsqlBinaryImporter> BeginAsync(NpgsqlConnection connection, string table, CancellationToken cancellationToken)
+    /// <summary>A binary COPY into <paramref name="table"/>; write one value per column of <see cref="DemoTable.Columns"/>, in order.</summary>
+    private static async Task<NpgsqlBinaryImporter> BeginAsync(NpgsqlConnection connection, DemoTable table, CancellationToken cancellationToken)
     {
-        var importer = await connection.BeginBinaryImportAsync($"COPY {table} FROM STDIN (FORMAT BINARY)", cancellationToken);
+        var importer = await connection.BeginBinaryImportAsync($"COPY {table.WithColumns} FROM STDIN (FORMAT BINARY)", cancellationToken);
 
-        // Foreign key checks run when the COPY completes; a big load may take longer than the command timeout.
+        // Foreign key checks run when the COPY completes, and the tenants COPY streams millions
+        // of rows: a big load may take longer than the command timeout.
         importer.Timeout = TimeSpan.Zero;
         return importer;
     }

@@ -198,18 +198,14 @@ internal static class SqliteDemoLoader
 
         public Inserts(SqliteConnection connection)
         {
-            _tenant = Command(connection, "tenants",
-                "id", "name", "slug", "owner_name", "owner_email", "status", "plan_id", "region",
-                "stripe_customer_id", "stripe_subscription_id", "created_at", "updated_at");
-            _slug = Command(connection, "tenant_slugs", "slug", "tenant_id");
-            _billing = Command(connection, "tenant_billing",
-                "tenant_id", "subscription_id", "subscription_status", "past_due_since", "grace_deadline", "suspended_for_billing", "updated_at");
-            _suspension = Command(connection, "suspensions",
-                "tenant_id", "id", "category", "reason", "started_at", "started_by", "status_before", "lifted_at", "lifted_by", "lift_reason");
-            _member = Command(connection, "members", "tenant_id", "id", "email", "name", "role", "created_at");
-            _project = Command(connection, "projects", "tenant_id", "id", "name", "created_at", "updated_at");
-            _item = Command(connection, "project_items", "tenant_id", "id", "project_id", "title", "size_bytes", "created_at", "updated_at");
-            _setting = Command(connection, "tenant_settings", "tenant_id", "key", "value", "updated_at");
+            _tenant = Command(connection, DemoTables.Tenants);
+            _slug = Command(connection, DemoTables.TenantSlugs);
+            _billing = Command(connection, DemoTables.TenantBilling);
+            _suspension = Command(connection, DemoTables.Suspensions);
+            _member = Command(connection, DemoTables.Members);
+            _project = Command(connection, DemoTables.Projects);
+            _item = Command(connection, DemoTables.ProjectItems);
+            _setting = Command(connection, DemoTables.TenantSettings);
         }
 
         public void Use(SqliteTransaction transaction)
@@ -340,12 +336,13 @@ internal static class SqliteDemoLoader
 
         private IEnumerable<SqliteCommand> All() => [_tenant, _slug, _billing, _suspension, _member, _project, _item, _setting];
 
-        private static SqliteCommand Command(SqliteConnection connection, string table, params string[] columns)
+        /// <summary>An INSERT into <paramref name="table"/> with one parameter per column of <see cref="DemoTable.Columns"/>, in order.</summary>
+        private static SqliteCommand Command(SqliteConnection connection, DemoTable table)
         {
             var command = connection.CreateCommand();
             command.CommandText =
-                $"INSERT INTO {table} ({string.Join(", ", columns)}) VALUES ({string.Join(", ", columns.Select(c => "$" + c))})";
-            foreach (var column in columns)
+                $"INSERT INTO {table.WithColumns} VALUES ({string.Join(", ", table.Columns.Select(c => "$" + c))})";
+            foreach (var column in table.Columns)
             {
                 command.Parameters.Add(new SqliteParameter("$" + column, null));
             }

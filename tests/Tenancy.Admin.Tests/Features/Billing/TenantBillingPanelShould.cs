@@ -79,7 +79,7 @@ public sealed class TenantBillingPanelShould : BillingTestContext
         var rows = cut.FindAll("[data-testid=billing-timeline] [data-testid=billing-event]");
         Assert.Equal(["applied", "stale", "applied"], rows.Select(r => r.GetAttribute("data-state")));
         Assert.Equal(["invoice.paid", "customer.subscription.updated", "invoice.payment_failed"], rows.Select(r => r.QuerySelector("code")!.TextContent));
-        Assert.Equal("2026-11-20 07:00:00", rows[1].Children[0].TextContent.Trim());
+        Assert.Equal("2026-11-20 07:00:00 UTC", rows[1].Children[0].TextContent.Trim());
         Assert.Equal("Ignored as stale", rows[1].QuerySelector("[data-testid=event-state]")!.TextContent.Trim());
         Assert.Contains("changed nothing", rows[1].TextContent, StringComparison.Ordinal);
         Assert.Contains("Paid; no longer past due.", rows[0].TextContent, StringComparison.Ordinal);

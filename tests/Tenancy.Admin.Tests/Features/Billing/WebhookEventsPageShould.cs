@@ -52,7 +52,7 @@ public sealed class WebhookEventsPageShould : PortalTestContext
         Assert.Equal("Ignored as stale", Row(cut, stale).QuerySelector("td [data-state]")!.TextContent.Trim());
         Assert.Contains("No tenant has Stripe customer cus_nobodyhasme", Row(cut, parked).QuerySelector("[data-testid=event-outcome]")!.TextContent, StringComparison.Ordinal);
         Assert.Contains("names no customer", Row(cut, failed).QuerySelector("[data-testid=event-error]")!.TextContent, StringComparison.Ordinal);
-        Assert.Equal($"/tenants/{tenant.Id}", Row(cut, applied).QuerySelector("[data-testid=event-tenant]")!.GetAttribute("href"));
+        Assert.Equal($"/tenants/{tenant.Id}/billing", Row(cut, applied).QuerySelector("[data-testid=event-tenant]")!.GetAttribute("href"));
         Assert.Null(Row(cut, parked).QuerySelector("[data-testid=event-tenant]"));
         Assert.Equal("1", AttentionCount(cut, "pending"));
         Assert.Equal("2", AttentionCount(cut, "parked"));
