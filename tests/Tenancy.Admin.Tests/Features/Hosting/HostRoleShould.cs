@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Tenancy.Admin.Tests.Infrastructure;
 using Tenancy.Core.Features.Billing;
+using Tenancy.Core.Features.Quotas;
 
 namespace Tenancy.Admin.Tests.Features.Hosting;
 
@@ -19,7 +20,7 @@ public sealed class HostRoleShould
 
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/signin", Cancellation)).StatusCode);
         Assert.Equal(HttpStatusCode.ServiceUnavailable, (await client.PostAsync("/webhooks/stripe", new StringContent("{}"), Cancellation)).StatusCode);
-        Assert.Equal([typeof(StripeEventWorker), typeof(GracePeriodSweepService)], BillingWorkers(portal));
+        Assert.Equal(AllJobs, Jobs(portal));
     }
 
     [Fact]
@@ -30,7 +31,7 @@ public sealed class HostRoleShould
 
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/signin", Cancellation)).StatusCode);
         Assert.NotEqual(HttpStatusCode.NotFound, (await client.PostAsync("/webhooks/stripe", new StringContent("{}"), Cancellation)).StatusCode);
-        Assert.Empty(BillingWorkers(portal));
+        Assert.Empty(Jobs(portal));
     }
 
     [Fact]
@@ -43,7 +44,7 @@ public sealed class HostRoleShould
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/healthz", Cancellation)).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/tenants", Cancellation)).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await client.PostAsync("/webhooks/stripe", new StringContent("{}"), Cancellation)).StatusCode);
-        Assert.Equal([typeof(StripeEventWorker), typeof(GracePeriodSweepService)], BillingWorkers(portal));
+        Assert.Equal(AllJobs, Jobs(portal));
     }
 
     [Fact]
@@ -56,6 +57,9 @@ public sealed class HostRoleShould
         Assert.Contains("--role web, worker or all", refused.Message, StringComparison.Ordinal);
     }
 
-    private static List<Type> BillingWorkers(PortalFactory portal) =>
-        [.. portal.Services.GetServices<IHostedService>().Select(s => s.GetType()).Where(t => t == typeof(StripeEventWorker) || t == typeof(GracePeriodSweepService))];
+    /// <summary>Every background service of <c>AddTenancyJobs</c>.</summary>
+    private static readonly Type[] AllJobs = [typeof(StripeEventWorker), typeof(GracePeriodSweep), typeof(QuotaCacheRefreshSweep)];
+
+    private static List<Type> Jobs(PortalFactory portal) =>
+        [.. portal.Services.GetServices<IHostedService>().Select(s => s.GetType()).Where(t => t.Namespace!.StartsWith("Tenancy.Core", StringComparison.Ordinal))];
 }
