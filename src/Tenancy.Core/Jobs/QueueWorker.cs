@@ -34,8 +34,10 @@ public abstract class QueueWorker(IServiceScopeFactory scopes, WorkSignal signal
             {
                 await using (var scope = scopes.CreateAsyncScope())
                 {
-                    var handled = await DrainAsync(scope.ServiceProvider, stoppingToken);
-                    JobLog.Drained(logger, Name, handled);
+                    if (await DrainAsync(scope.ServiceProvider, stoppingToken) is var handled and > 0)
+                    {
+                        JobLog.Drained(logger, Name, handled);
+                    }
                 }
 
                 await signal.WaitAsync(poll, clock, stoppingToken);

@@ -14,9 +14,8 @@ namespace Tenancy.Core.Features.Billing;
 /// <summary>
 /// Drains the Stripe event inbox. One batch is one transaction: claim up to
 /// <see cref="BillingOptions.BatchSize"/> due events (<see cref="QueueClaims.ClaimAsync"/>, so two
-/// workers never take the same event), lock their
-/// tenants' rows in id order (so workers cannot deadlock), apply every event in memory and save
-/// them in one round trip, commit. A worker that dies mid-batch commits nothing: its events are
+/// workers never take the same event), lock their tenants' rows in id order (so workers cannot
+/// deadlock), apply every event in memory and save them in one round trip, commit. A worker that dies mid-batch commits nothing: its events are
 /// pending again and the next worker applies each once. When an event throws, the batch is rolled
 /// back to its start and applied again one event per savepoint, so only the failing event is
 /// rolled back; it is retried later with backoff and marked failed after
