@@ -10,6 +10,9 @@ namespace Tenancy.Admin.Tests.Features.Hosting;
 /// <summary><c>--role web|worker|all</c>: what each process serves and runs.</summary>
 public sealed class HostRoleShould
 {
+    /// <summary>Every background service of <c>AddTenancyJobs</c>.</summary>
+    private static readonly Type[] AllJobs = [typeof(StripeEventWorker), typeof(GracePeriodSweep), typeof(QuotaCacheRefreshSweep)];
+
     private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
 
     [Fact]
@@ -56,9 +59,6 @@ public sealed class HostRoleShould
 
         Assert.Contains("--role web, worker or all", refused.Message, StringComparison.Ordinal);
     }
-
-    /// <summary>Every background service of <c>AddTenancyJobs</c>.</summary>
-    private static readonly Type[] AllJobs = [typeof(StripeEventWorker), typeof(GracePeriodSweep), typeof(QuotaCacheRefreshSweep)];
 
     private static List<Type> Jobs(PortalFactory portal) =>
         [.. portal.Services.GetServices<IHostedService>().Select(s => s.GetType()).Where(t => t.Namespace!.StartsWith("Tenancy.Core", StringComparison.Ordinal))];
