@@ -3,9 +3,9 @@ namespace Tenancy.Admin;
 /// <summary>
 /// What this process does, from <c>--role web|worker|all</c> (configuration key <c>Role</c>,
 /// default <c>all</c>). <c>web</c> serves the portal and the Stripe webhook endpoint;
-/// <c>worker</c> runs the background services (Stripe event processor, grace-period sweep) and
-/// serves only health checks; <c>all</c> does both. Any number of each may run against one
-/// PostgreSQL database.
+/// <c>worker</c> runs the background services (<c>AddTenancyJobs</c>: Stripe event worker,
+/// grace-period sweep, quota cache refresh) and serves only health checks; <c>all</c> does both.
+/// Any number of each may run against one PostgreSQL database.
 /// </summary>
 public sealed record HostRole(bool ServesWeb, bool RunsWorkers)
 {

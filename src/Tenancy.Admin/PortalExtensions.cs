@@ -12,13 +12,23 @@ public static class PortalExtensions
     public static WebApplicationBuilder AddAdminPortal(this WebApplicationBuilder builder)
     {
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
-        builder.Services.AddMudServices(options =>
+        builder.Services.AddPortalServices();
+        return builder;
+    }
+
+    /// <summary>
+    /// What the portal's components inject besides the tenancy features: MudBlazor as the portal
+    /// configures it and the tenant list's way back. The component tests register the same.
+    /// </summary>
+    public static IServiceCollection AddPortalServices(this IServiceCollection services)
+    {
+        services.AddMudServices(options =>
         {
             // Top-right hides under the app bar.
             options.SnackbarConfiguration.PositionClass = Defaults.Classes.Position.BottomRight;
         });
-        builder.Services.AddScoped<TenantListReturn>();
-        return builder;
+        services.AddScoped<TenantListReturn>();
+        return services;
     }
 
     public static WebApplication UseAdminPortal(this WebApplication app)

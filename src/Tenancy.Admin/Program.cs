@@ -4,7 +4,6 @@ using Tenancy.Admin.Features.Health;
 using Tenancy.Admin.Features.Staff;
 using Tenancy.Core;
 using Tenancy.Core.Data;
-using Tenancy.Core.Features.Billing;
 
 if (SeedCommand.IsInvoked(args))
 {
@@ -23,7 +22,7 @@ if (role.ServesWeb)
 
 if (role.RunsWorkers)
 {
-    builder.Services.AddBillingWorkers();
+    builder.AddTenancyJobs();
 }
 
 var app = builder.Build();

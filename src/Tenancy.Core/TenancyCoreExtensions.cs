@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Tenancy.Core.Data;
 using Tenancy.Core.Data.Seeding;
@@ -15,7 +16,8 @@ public static class TenancyCoreExtensions
 {
     /// <summary>
     /// The embedded tenancy backend: database (from <c>Database:Provider</c> and
-    /// <c>ConnectionStrings:Tenancy</c>) and the feature services.
+    /// <c>ConnectionStrings:Tenancy</c>), its start-up (<see cref="DatabaseInitializer"/>) and the
+    /// feature services (<see cref="AddTenancyFeatures"/>). Background work is <c>AddTenancyJobs</c>.
     /// </summary>
     public static IHostApplicationBuilder AddTenancyCore(this IHostApplicationBuilder builder)
     {
@@ -28,14 +30,28 @@ public static class TenancyCoreExtensions
         var connectionString = builder.Configuration.GetConnectionString("Tenancy");
         builder.Services.AddTenancyDatabase(database.Provider, connectionString, builder.Environment.ContentRootPath);
 
-        builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton<TenantCatalog>();
-        builder.Services.AddSingleton<AuditLog>();
         builder.Services.AddSingleton<DemoDataSeeder>();
         builder.Services.AddSingleton<DatabaseInitializer>();
-        builder.Services.AddTenancyQuotas();
-        builder.Services.AddTenancyBilling();
+        builder.Services.AddTenancyFeatures();
         return builder;
+    }
+
+    /// <summary>
+    /// The feature services (tenant catalog, audit, quotas, billing and suspensions) with their
+    /// options, without the database, its start-up or background work: what the app registers
+    /// through <see cref="AddTenancyCore"/> and the component tests build their services from, so
+    /// a wiring mistake fails both. Needs an <see cref="IDbContextFactory{TContext}"/> of
+    /// <see cref="TenancyDbContext"/> and <see cref="IConfiguration"/>; takes the registered
+    /// <see cref="TimeProvider"/>, or the system clock.
+    /// </summary>
+    public static IServiceCollection AddTenancyFeatures(this IServiceCollection services)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<TenantCatalog>();
+        services.AddSingleton<AuditLog>();
+        services.AddTenancyQuotas();
+        services.AddTenancyBilling();
+        return services;
     }
 
     public static IServiceCollection AddTenancyDatabase(

@@ -230,9 +230,10 @@ public static class WebhookBenchmark
     {
         await ResetInboxAsync(dataSource);
         var worker = new StripeEventWorker(
-            services.GetRequiredService<StripeEventProcessor>(),
+            services.GetRequiredService<IServiceScopeFactory>(),
             services.GetRequiredService<BillingSignal>(),
             services.GetRequiredService<IOptions<BillingOptions>>(),
+            TimeProvider.System,
             NullLogger<StripeEventWorker>.Instance);
         using var sender = new WebhookSender(server, 512);
         var deliveries = events.Deliveries(options.Rate * options.Seconds, RedeliveryShare);

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Time.Testing;
 using Tenancy.Core.Data;
 using Tenancy.Core.Data.Seeding;
 using Tenancy.Core.Features.Billing;
@@ -31,7 +32,7 @@ public abstract class DemoDataSeederShould(TestDatabase database) : IAsyncLifeti
 
     public ValueTask InitializeAsync() => new(Database.SeedOnceAsync("demo", async (_, cancellationToken) =>
     {
-        var seeder = new DemoDataSeeder(Database.ContextFactory, new ManualClock(new DateTimeOffset(Now)));
+        var seeder = new DemoDataSeeder(Database.ContextFactory, new FakeTimeProvider(new DateTimeOffset(Now)));
         await seeder.SeedAsync(FirstRun, cancellationToken);
         await seeder.SeedAsync(SecondRun, cancellationToken);
     }, Cancellation));

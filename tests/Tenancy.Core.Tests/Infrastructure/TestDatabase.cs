@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Tenancy.Core.Data;
 
 namespace Tenancy.Core.Tests.Infrastructure;
@@ -28,6 +29,25 @@ public abstract class TestDatabase : IAsyncLifetime
 
     /// <summary>A new context on this database; dispose it.</summary>
     public TenancyDbContext CreateContext() => TenancyDatabase.Create(Provider, ConnectionString);
+
+    /// <summary>A new context on this database whose work <paramref name="interceptors"/> see (and may change); dispose it.</summary>
+    public TenancyDbContext CreateContext(params IInterceptor[] interceptors)
+    {
+        if (Provider == DatabaseProvider.Postgres)
+        {
+            var postgres = new DbContextOptionsBuilder<PostgresTenancyDbContext>();
+            TenancyDatabase.ConfigurePostgres(postgres, ConnectionString);
+            return new PostgresTenancyDbContext(postgres.AddInterceptors(interceptors).Options);
+        }
+
+        var sqlite = new DbContextOptionsBuilder<SqliteTenancyDbContext>();
+        TenancyDatabase.ConfigureSqlite(sqlite, ConnectionString);
+        return new SqliteTenancyDbContext(sqlite.AddInterceptors(interceptors).Options);
+    }
+
+    /// <summary>A factory like <see cref="ContextFactory"/> whose contexts <paramref name="interceptors"/> watch: how a test looks into a service's transactions.</summary>
+    public IDbContextFactory<TenancyDbContext> ContextFactoryWith(params IInterceptor[] interceptors) =>
+        new TestDbContextFactory(this, interceptors);
 
     /// <summary>
     /// Runs <paramref name="seed"/> once for this database under <paramref name="key"/>, however many
@@ -73,7 +93,8 @@ public abstract class TestDatabase : IAsyncLifetime
 }
 
 /// <summary>Hands out contexts on a <see cref="TestDatabase"/>, as the app's pooled factory does.</summary>
-public sealed class TestDbContextFactory(TestDatabase database) : IDbContextFactory<TenancyDbContext>
+public sealed class TestDbContextFactory(TestDatabase database, IInterceptor[]? interceptors = null) : IDbContextFactory<TenancyDbContext>
 {
-    public TenancyDbContext CreateDbContext() => database.CreateContext();
+    public TenancyDbContext CreateDbContext() =>
+        interceptors is { Length: > 0 } ? database.CreateContext(interceptors) : database.CreateContext();
 }

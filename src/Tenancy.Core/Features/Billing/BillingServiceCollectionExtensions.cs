@@ -24,12 +24,4 @@ public static class BillingServiceCollectionExtensions
         services.AddSingleton<SuspensionService>();
         return services;
     }
-
-    /// <summary>The background services of the <c>worker</c> role: the inbox processor and the grace-period sweep.</summary>
-    public static IServiceCollection AddBillingWorkers(this IServiceCollection services)
-    {
-        services.AddHostedService<StripeEventWorker>();
-        services.AddHostedService<GracePeriodSweepService>();
-        return services;
-    }
 }

@@ -10,7 +10,8 @@ namespace Tenancy.Core.Features.Billing;
 /// Suspends tenants whose grace period has run out unpaid, and re-queues parked events whose
 /// customer now belongs to a tenant. Idempotent and safe with several instances: each tenant
 /// is suspended in its own transaction under its row lock, after re-reading its state, and a
-/// unique index allows one active billing suspension per tenant.
+/// unique index allows one active billing suspension per tenant. A tenant whose suspension fails
+/// is logged and left to the next sweep; the others go ahead.
 /// </summary>
 public sealed partial class GraceSweeper(
     IDbContextFactory<TenancyDbContext> contextFactory,
@@ -47,14 +48,21 @@ public sealed partial class GraceSweeper(
 
             foreach (var tenantId in due)
             {
-                if (await SuspendIfDueAsync(tenantId, now, cancellationToken))
+                try
                 {
-                    suspended++;
+                    if (await SuspendIfDueAsync(tenantId, now, cancellationToken))
+                    {
+                        suspended++;
+                        continue;
+                    }
                 }
-                else
+                catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
                 {
-                    skipped.Add(tenantId);
+                    // One tenant's failure does not hold up the others; the next sweep tries it again.
+                    LogSuspendFailed(ex, tenantId);
                 }
+
+                skipped.Add(tenantId);
             }
         }
     }
@@ -112,6 +120,9 @@ public sealed partial class GraceSweeper(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Tenant {TenantId} suspended: grace period ended {Deadline:u} unpaid")]
     private partial void LogSuspended(Guid tenantId, DateTime deadline);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not suspend tenant {TenantId} for billing; the next sweep tries again")]
+    private partial void LogSuspendFailed(Exception exception, Guid tenantId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Tenant {TenantId} was suspended by another sweep meanwhile")]
     private partial void LogSuspendRaced(Exception exception, Guid tenantId);

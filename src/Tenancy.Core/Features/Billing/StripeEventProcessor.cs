@@ -7,15 +7,15 @@ using Tenancy.Core.Features.Audit;
 using Tenancy.Core.Features.Staff;
 using Tenancy.Core.Features.Suspensions;
 using Tenancy.Core.Features.Tenants;
+using Tenancy.Core.Jobs;
 
 namespace Tenancy.Core.Features.Billing;
 
 /// <summary>
 /// Drains the Stripe event inbox. One batch is one transaction: claim up to
-/// <see cref="BillingOptions.BatchSize"/> due events (<c>FOR UPDATE SKIP LOCKED</c> on PostgreSQL,
-/// so two workers never take the same event; SQLite's single writer does the same), lock their
-/// tenants' rows in id order (so workers cannot deadlock), apply every event in memory and save
-/// them in one round trip, commit. A worker that dies mid-batch commits nothing: its events are
+/// <see cref="BillingOptions.BatchSize"/> due events (<see cref="QueueClaims.ClaimAsync"/>, so two
+/// workers never take the same event), lock their tenants' rows in id order (so workers cannot
+/// deadlock), apply every event in memory and save them in one round trip, commit. A worker that dies mid-batch commits nothing: its events are
 /// pending again and the next worker applies each once. When an event throws, the batch is rolled
 /// back to its start and applied again one event per savepoint, so only the failing event is
 /// rolled back; it is retried later with backoff and marked failed after
@@ -35,12 +35,6 @@ public sealed partial class StripeEventProcessor(
 {
     private const string Savepoint = "stripe_event";
     private const string BatchSavepoint = "stripe_batch";
-
-    /// <summary>Test hook: runs after an event is applied and saved, before the batch commits.</summary>
-    internal Func<StripeEvent, CancellationToken, Task>? AfterApply { get; set; }
-
-    /// <summary>Test hook: runs before an event is applied; throwing fails the event.</summary>
-    internal Action<StripeEvent>? BeforeApply { get; set; }
 
     /// <summary>Processes every due event, batch after batch; returns how many were handled.</summary>
     public async Task<int> DrainAsync(CancellationToken cancellationToken = default)
@@ -64,7 +58,9 @@ public sealed partial class StripeEventProcessor(
         db.Database.AutoSavepointsEnabled = false;
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
 
-        var claimed = await ClaimAsync(db, now, settings.BatchSize, cancellationToken);
+        // Due events, oldest first: the predicate and order of the filtered index ix_stripe_events_due.
+        var claimed = await db.ClaimAsync<StripeEvent>(
+            $"state = 'Pending' AND next_attempt_at <= {now}", "next_attempt_at, id", settings.BatchSize, cancellationToken);
         if (claimed.Count == 0)
         {
             return 0;
@@ -100,7 +96,6 @@ public sealed partial class StripeEventProcessor(
         {
             foreach (var stripeEvent in ordered)
             {
-                BeforeApply?.Invoke(stripeEvent);
                 await ApplyAsync(db, stripeEvent, accounts, now, cancellationToken);
             }
 
@@ -110,14 +105,6 @@ public sealed partial class StripeEventProcessor(
         {
             await transaction.RollbackToSavepointAsync(BatchSavepoint, cancellationToken);
             return false;
-        }
-
-        if (AfterApply is { } afterApply)
-        {
-            foreach (var stripeEvent in ordered)
-            {
-                await afterApply(stripeEvent, cancellationToken);
-            }
         }
 
         return true;
@@ -136,13 +123,8 @@ public sealed partial class StripeEventProcessor(
             await transaction.CreateSavepointAsync(Savepoint, cancellationToken);
             try
             {
-                BeforeApply?.Invoke(stripeEvent);
                 await ApplyAsync(db, stripeEvent, accounts, now, cancellationToken);
                 await db.SaveChangesAsync(cancellationToken);
-                if (AfterApply is { } afterApply)
-                {
-                    await afterApply(stripeEvent, cancellationToken);
-                }
             }
             catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
             {
@@ -152,25 +134,6 @@ public sealed partial class StripeEventProcessor(
                 await RecordFailureAsync(db, eventId, ex, now, settings, cancellationToken);
             }
         }
-    }
-
-    private static Task<List<StripeEvent>> ClaimAsync(TenancyDbContext db, DateTime now, int batchSize, CancellationToken cancellationToken)
-    {
-        var query = db.Provider == DatabaseProvider.Postgres
-            ? db.StripeEvents.FromSql($"""
-                SELECT * FROM stripe_events
-                WHERE state = 'Pending' AND next_attempt_at <= {now}
-                ORDER BY next_attempt_at, id
-                LIMIT {batchSize}
-                FOR UPDATE SKIP LOCKED
-                """)
-            : db.StripeEvents.FromSql($"""
-                SELECT * FROM stripe_events
-                WHERE state = 'Pending' AND next_attempt_at <= {now}
-                ORDER BY next_attempt_at, id
-                LIMIT {batchSize}
-                """);
-        return query.ToListAsync(cancellationToken);
     }
 
     /// <summary>

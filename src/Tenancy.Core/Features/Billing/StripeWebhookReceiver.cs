@@ -123,31 +123,3 @@ public sealed partial class StripeWebhookReceiver(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Rejected a Stripe webhook delivery: {Reason}")]
     private partial void LogRejected(string reason);
 }
-
-/// <summary>
-/// Wakes this instance's event processor when an event arrives here. Only a nudge: the inbox
-/// row is the work, and the processor also polls, so events received elsewhere are seen too.
-/// </summary>
-public sealed class BillingSignal
-{
-    private readonly SemaphoreSlim wake = new(0, 1);
-
-    public void Wake()
-    {
-        try
-        {
-            if (wake.CurrentCount == 0)
-            {
-                wake.Release();
-            }
-        }
-        catch (SemaphoreFullException)
-        {
-            // Already awake.
-        }
-    }
-
-    /// <summary>Waits for a wake-up or <paramref name="timeout"/>, whichever comes first.</summary>
-    public Task<bool> WaitAsync(TimeSpan timeout, CancellationToken cancellationToken) =>
-        wake.WaitAsync(timeout, cancellationToken);
-}

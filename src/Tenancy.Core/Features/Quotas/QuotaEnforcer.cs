@@ -14,7 +14,7 @@ namespace Tenancy.Core.Features.Quotas;
 /// Answers come from an in-process cache of each tenant's effective limits and status
 /// (<see cref="TenantQuotaEntry"/>). Rates count in fixed one-second windows (UTC) in memory, per
 /// instance. Monthly counters count in memory and are written to <c>usage_counters</c> with an
-/// atomic increment by <see cref="RefreshAsync"/>, which <see cref="QuotaCacheRefresher"/> runs
+/// atomic increment by <see cref="RefreshAsync"/>, which <see cref="QuotaCacheRefreshSweep"/> runs
 /// every <see cref="QuotaOptions.CacheRefreshInterval"/>; the same refresh re-reads the database
 /// count (so other instances' usage shows up here), and reloads the tenants whose quota version,
 /// plan or status changed. So a change made anywhere is in force on every instance within one

@@ -5,9 +5,10 @@ namespace Tenancy.Core.Features.Quotas;
 public static class QuotaServiceCollectionExtensions
 {
     /// <summary>
-    /// Quotas: the staff-side <see cref="QuotaService"/>, the product-side <see cref="QuotaEnforcer"/>
-    /// and its <see cref="QuotaCacheRefresher"/>, with the <c>Quotas</c> options. Needs the tenancy
-    /// database, <see cref="Audit.AuditLog"/>, a <see cref="TimeProvider"/> and configuration.
+    /// Quotas: the staff-side <see cref="QuotaService"/> and the product-side <see cref="QuotaEnforcer"/>,
+    /// with the <c>Quotas</c> options (its <see cref="QuotaCacheRefreshSweep"/> comes with
+    /// <c>AddTenancyJobs</c>). Needs the tenancy database, <see cref="Audit.AuditLog"/>, a
+    /// <see cref="TimeProvider"/> and configuration.
     /// </summary>
     public static IServiceCollection AddTenancyQuotas(this IServiceCollection services)
     {
@@ -17,7 +18,6 @@ public static class QuotaServiceCollectionExtensions
             .ValidateOnStart();
         services.AddSingleton<QuotaEnforcer>();
         services.AddSingleton<QuotaService>();
-        services.AddHostedService<QuotaCacheRefresher>();
         return services;
     }
 }

@@ -10,7 +10,7 @@ using Tenancy.Testing;
 
 namespace Tenancy.Admin.Tests.Features.Billing;
 
-public sealed class TenantBillingPanelShould : BillingTestContext
+public sealed class TenantBillingPanelShould : PortalTestContext
 {
     [Fact]
     public async Task ShowPastDueWithTheGraceDeadlineAndTimeLeftAfterAFailedPayment()

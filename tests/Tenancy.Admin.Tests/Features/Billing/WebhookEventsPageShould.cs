@@ -15,16 +15,11 @@ namespace Tenancy.Admin.Tests.Features.Billing;
 
 public sealed class WebhookEventsPageShould : PortalTestContext
 {
-    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(5);
-    private static readonly StaffActor Ada = new("sub-ada", "Ada Admin", "ada@example.test", new HashSet<StaffRole> { StaffRole.Admin });
-
     private readonly WebhookEventsTestInbox _inbox;
-    private readonly IRenderedComponent<MudSnackbarProvider> _snackbars;
 
     public WebhookEventsPageShould()
     {
-        _inbox = new WebhookEventsTestInbox(this);
-        _snackbars = Render<MudSnackbarProvider>();
+        _inbox = new WebhookEventsTestInbox(this, Clock);
     }
 
     [Fact]
@@ -32,14 +27,14 @@ public sealed class WebhookEventsPageShould : PortalTestContext
     {
         var tenant = Database.AddTenants("Acme Analytics").Single();
         var customer = tenant.StripeCustomerId!;
-        var now = DateTimeOffset.UtcNow;
+        var now = _inbox.Now;
         var applied = await _inbox.ReceiveAsync(StripeTestEvents.InvoicePaymentFailed(customer, "sub_1", now));
         var ignored = await _inbox.ReceiveAsync(StripeTestEvents.CustomerUpdated(customer, now));
         await _inbox.DrainAsync();
         var stale = await _inbox.ReceiveAsync(StripeTestEvents.InvoicePaid(customer, "sub_1", now.AddMinutes(-5)));
         var parked = await _inbox.ReceiveAsync(StripeTestEvents.InvoicePaymentFailed("cus_nobodyhasme", "sub_9", now));
         var parkedToo = await _inbox.ReceiveAsync(StripeTestEvents.InvoicePaymentFailed("cus_nobodyhasmeeither", "sub_8", now));
-        var failed = await _inbox.ReceiveAsync(WebhookEventsTestInbox.Poison());
+        var failed = await _inbox.ReceiveAsync(_inbox.Poison());
         await _inbox.DrainAsync();
         var pending = await _inbox.ReceiveAsync(StripeTestEvents.InvoicePaid(customer, "sub_1", now));
 
@@ -63,7 +58,7 @@ public sealed class WebhookEventsPageShould : PortalTestContext
     public async Task FilterByStateAndTypeThroughTheUrl()
     {
         var customer = Database.AddTenants("Acme Analytics").Single().StripeCustomerId!;
-        var now = DateTimeOffset.UtcNow;
+        var now = _inbox.Now;
         var updated = await _inbox.ReceiveAsync(StripeTestEvents.CustomerUpdated(customer, now));
         await _inbox.ReceiveAsync(StripeTestEvents.InvoicePaid(customer, "sub_1", now));
         await _inbox.DrainAsync();
@@ -94,7 +89,7 @@ public sealed class WebhookEventsPageShould : PortalTestContext
     public async Task ReproduceTheViewFromItsUrl()
     {
         var customer = Database.AddTenants("Acme Analytics").Single().StripeCustomerId!;
-        var now = DateTimeOffset.UtcNow;
+        var now = _inbox.Now;
         var updates = new List<string>();
         for (var i = 0; i < StripeEventQuery.DefaultPageSize + 7; i++)
         {
@@ -131,7 +126,7 @@ public sealed class WebhookEventsPageShould : PortalTestContext
         var ids = new List<string>();
         for (var i = 0; i < StripeEventQuery.DefaultPageSize + 5; i++)
         {
-            ids.Add(await _inbox.ReceiveAsync(StripeTestEvents.CustomerUpdated(customer, DateTimeOffset.UtcNow)));
+            ids.Add(await _inbox.ReceiveAsync(StripeTestEvents.CustomerUpdated(customer, _inbox.Now)));
         }
 
         ids.Reverse(); // newest first
@@ -161,7 +156,7 @@ public sealed class WebhookEventsPageShould : PortalTestContext
     public async Task ShowThePayloadAsIndentedJson()
     {
         var customer = Database.AddTenants("Acme Analytics").Single().StripeCustomerId!;
-        var id = await _inbox.ReceiveAsync(StripeTestEvents.InvoicePaid(customer, "sub_1", DateTimeOffset.UtcNow));
+        var id = await _inbox.ReceiveAsync(StripeTestEvents.InvoicePaid(customer, "sub_1", _inbox.Now));
         var cut = RenderPage(StaffRole.Viewer);
         cut.WaitForAssertion(() => Assert.Single(Rows(cut)), Wait);
 
@@ -194,7 +189,7 @@ public sealed class WebhookEventsPageShould : PortalTestContext
         Assert.Empty(Row(cut, failed).QuerySelectorAll("[data-testid=replay]"));
         Assert.Equal("0", AttentionCount(cut, "failed"));
         Assert.Equal("1", AttentionCount(cut, "pending"));
-        _snackbars.WaitForAssertion(() => Assert.Contains($"Event {failed} is queued again", _snackbars.Markup, StringComparison.Ordinal), Wait);
+        Snackbars.WaitForAssertion(() => Assert.Contains($"Event {failed} is queued again", Snackbars.Markup, StringComparison.Ordinal), Wait);
         Assert.Equal(StripeEventState.Pending, await StateInDatabaseAsync(failed));
     }
 
@@ -218,7 +213,7 @@ public sealed class WebhookEventsPageShould : PortalTestContext
     public async Task OfferReplayOnlyOnFailedRowsAndLinkingOnlyOnParkedOnes()
     {
         var customer = Database.AddTenants("Acme Analytics").Single().StripeCustomerId!;
-        var applied = await _inbox.ReceiveAsync(StripeTestEvents.InvoicePaid(customer, "sub_1", DateTimeOffset.UtcNow));
+        var applied = await _inbox.ReceiveAsync(StripeTestEvents.InvoicePaid(customer, "sub_1", _inbox.Now));
         var failed = await _inbox.FailedAsync();
         var parked = await _inbox.ParkedAsync("cus_nobodyhasme");
 
@@ -265,6 +260,7 @@ public sealed class WebhookEventsPageShould : PortalTestContext
         var click = Button(Row(cut, parked), "link-customer").ClickAsync(new());
         Dialogs.WaitForElement("[data-testid=link-customer-dialog]", Wait);
         Dialogs.Find("#link-tenant-id").Input(tenant.Id.ToString());
+        PauseTyping();
         Dialogs.WaitForAssertion(() => Assert.Contains("Borealis Labs", Dialogs.Find("[data-testid=link-tenant]").TextContent, StringComparison.Ordinal), Wait);
         Assert.Contains($"currently has {tenant.StripeCustomerId}", Dialogs.Find("[data-testid=link-tenant]").TextContent, StringComparison.Ordinal);
         Dialogs.Find("textarea").Input("Customer emailed: they re-subscribed under a new card");
@@ -272,7 +268,7 @@ public sealed class WebhookEventsPageShould : PortalTestContext
         await click;
 
         cut.WaitForAssertion(() => Assert.Equal([(parked, "pending")], Rows(cut)), Wait);
-        _snackbars.WaitForAssertion(() => Assert.Contains("Customer cus_newcustomer1 linked; 1 parked event was re-queued.", _snackbars.Markup, StringComparison.Ordinal), Wait);
+        Snackbars.WaitForAssertion(() => Assert.Contains("Customer cus_newcustomer1 linked; 1 parked event was re-queued.", Snackbars.Markup, StringComparison.Ordinal), Wait);
         await using (var db = await Database.CreateDbContextAsync(Xunit.TestContext.Current.CancellationToken))
         {
             var linked = await db.Tenants.SingleAsync(t => t.Id == tenant.Id, Xunit.TestContext.Current.CancellationToken);
@@ -294,11 +290,13 @@ public sealed class WebhookEventsPageShould : PortalTestContext
         var click = Button(Row(cut, parked), "link-customer").ClickAsync(new());
         Dialogs.WaitForElement("[data-testid=link-customer-dialog]", Wait);
         Dialogs.Find("#link-tenant-id").Input("acme-analytics");
+        PauseTyping();
         Dialogs.Find("textarea").Input("Customer emailed: they re-subscribed under a new card");
 
         Dialogs.WaitForAssertion(() => Assert.Contains("Not a tenant id", Dialogs.Markup, StringComparison.Ordinal), Wait);
         Assert.True(Button(Dialogs, "link-confirm").HasAttribute("disabled"));
         Dialogs.Find("#link-tenant-id").Input(Guid.CreateVersion7().ToString());
+        PauseTyping();
         Dialogs.WaitForAssertion(() => Assert.Contains("No tenant has this id.", Dialogs.Markup, StringComparison.Ordinal), Wait);
         Assert.True(Button(Dialogs, "link-confirm").HasAttribute("disabled"));
 
@@ -353,12 +351,6 @@ public sealed class WebhookEventsPageShould : PortalTestContext
 
         cut.WaitForAssertion(() => Assert.Equal("No webhook events match these filters.", cut.Find("[data-testid=no-results] p").TextContent.Trim()), Wait);
         Assert.Equal("0", AttentionCount(cut, "failed"));
-    }
-
-    protected override void Dispose(bool disposing)
-    {
-        base.Dispose(disposing);
-        _inbox.Dispose();
     }
 
     /// <summary>Renders the page for a member of staff with <paramref name="role"/>, claims as the sign-in makes them.</summary>

@@ -3,12 +3,16 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Tenancy.Admin.Tests.Infrastructure;
 using Tenancy.Core.Features.Billing;
+using Tenancy.Core.Features.Quotas;
 
 namespace Tenancy.Admin.Tests.Features.Hosting;
 
 /// <summary><c>--role web|worker|all</c>: what each process serves and runs.</summary>
 public sealed class HostRoleShould
 {
+    /// <summary>Every background service of <c>AddTenancyJobs</c>.</summary>
+    private static readonly Type[] AllJobs = [typeof(StripeEventWorker), typeof(GracePeriodSweep), typeof(QuotaCacheRefreshSweep)];
+
     private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
 
     [Fact]
@@ -19,7 +23,7 @@ public sealed class HostRoleShould
 
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/signin", Cancellation)).StatusCode);
         Assert.Equal(HttpStatusCode.ServiceUnavailable, (await client.PostAsync("/webhooks/stripe", new StringContent("{}"), Cancellation)).StatusCode);
-        Assert.Equal([typeof(StripeEventWorker), typeof(GracePeriodSweepService)], BillingWorkers(portal));
+        Assert.Equal(AllJobs, Jobs(portal));
     }
 
     [Fact]
@@ -30,7 +34,7 @@ public sealed class HostRoleShould
 
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/signin", Cancellation)).StatusCode);
         Assert.NotEqual(HttpStatusCode.NotFound, (await client.PostAsync("/webhooks/stripe", new StringContent("{}"), Cancellation)).StatusCode);
-        Assert.Empty(BillingWorkers(portal));
+        Assert.Empty(Jobs(portal));
     }
 
     [Fact]
@@ -43,7 +47,7 @@ public sealed class HostRoleShould
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/healthz", Cancellation)).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/tenants", Cancellation)).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await client.PostAsync("/webhooks/stripe", new StringContent("{}"), Cancellation)).StatusCode);
-        Assert.Equal([typeof(StripeEventWorker), typeof(GracePeriodSweepService)], BillingWorkers(portal));
+        Assert.Equal(AllJobs, Jobs(portal));
     }
 
     [Fact]
@@ -56,6 +60,6 @@ public sealed class HostRoleShould
         Assert.Contains("--role web, worker or all", refused.Message, StringComparison.Ordinal);
     }
 
-    private static List<Type> BillingWorkers(PortalFactory portal) =>
-        [.. portal.Services.GetServices<IHostedService>().Select(s => s.GetType()).Where(t => t == typeof(StripeEventWorker) || t == typeof(GracePeriodSweepService))];
+    private static List<Type> Jobs(PortalFactory portal) =>
+        [.. portal.Services.GetServices<IHostedService>().Select(s => s.GetType()).Where(t => t.Namespace!.StartsWith("Tenancy.Core", StringComparison.Ordinal))];
 }

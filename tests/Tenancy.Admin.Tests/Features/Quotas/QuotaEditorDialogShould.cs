@@ -11,10 +11,6 @@ namespace Tenancy.Admin.Tests.Features.Quotas;
 
 public sealed class QuotaEditorDialogShould : PortalTestContext
 {
-    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(5);
-    private static readonly StaffActor Sam = new("sub-sam", "Sam Support", "sam@example.test", new HashSet<StaffRole> { StaffRole.Support });
-    private static readonly StaffActor Ada = new("sub-ada", "Ada Admin", "ada@example.test", new HashSet<StaffRole> { StaffRole.Admin });
-
     private QuotaService Quotas => Services.GetRequiredService<QuotaService>();
 
     [Theory]

@@ -14,7 +14,7 @@ using Tenancy.Testing;
 
 namespace Tenancy.Admin.Tests.Features.Suspensions;
 
-public sealed class SuspendAndResumeShould : BillingTestContext
+public sealed class SuspendAndResumeShould : PortalTestContext
 {
     private const string Reason = "Phishing pages reported by three users";
 

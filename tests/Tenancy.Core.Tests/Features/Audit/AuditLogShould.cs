@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Time.Testing;
 using Tenancy.Core.Features.Audit;
 using Tenancy.Core.Features.Staff;
 using Tenancy.Core.Features.Tenants;
@@ -11,7 +12,7 @@ public abstract class AuditLogShould(TestDatabase database)
 {
     private static readonly StaffActor Sam = new("sub-sam", "Sam Support", "sam@example.test", new HashSet<StaffRole> { StaffRole.Support });
     private static readonly StaffActor Ada = new("sub-ada", "Ada Admin", "ada@example.test", new HashSet<StaffRole> { StaffRole.Admin });
-    private readonly ManualClock clock = new(new DateTimeOffset(2026, 5, 1, 9, 0, 0, TimeSpan.Zero));
+    private readonly FakeTimeProvider clock = new(new DateTimeOffset(2026, 5, 1, 9, 0, 0, TimeSpan.Zero));
 
     private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
 

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 using Tenancy.Core.Features.Audit;
 using Tenancy.Core.Features.Billing;
 using Tenancy.Core.Features.Plans;
@@ -15,10 +16,13 @@ namespace Tenancy.Core.Tests.Features.Billing;
 /// <summary>A paying tenant (customer + subscription ids).</summary>
 public sealed record BillingTenant(Guid Id, string Customer, string Subscription);
 
-/// <summary>The billing services wired as the app wires them, on a test database and a manual clock.</summary>
+/// <summary>
+/// The billing services wired as the app wires them, on a test database and a clock the test
+/// moves; the event processor's batches are watched by <see cref="Probe"/>.
+/// </summary>
 public sealed class BillingHarness
 {
-    public BillingHarness(TestDatabase database, ManualClock clock, BillingOptions? billing = null, StripeOptions? stripe = null)
+    public BillingHarness(TestDatabase database, FakeTimeProvider clock, BillingOptions? billing = null, StripeOptions? stripe = null)
     {
         Database = database;
         Clock = clock;
@@ -28,7 +32,8 @@ public sealed class BillingHarness
         Audit = new AuditLog(database.ContextFactory, clock);
         Enforcer = new QuotaEnforcer(database.ContextFactory, clock);
         Receiver = new StripeWebhookReceiver(database.ContextFactory, Microsoft.Extensions.Options.Options.Create(Stripe), Signal, clock, NullLogger<StripeWebhookReceiver>.Instance);
-        Processor = NewProcessor();
+        Probe = new BatchProbe();
+        Processor = NewProcessor(Probe);
         Sweeper = new GraceSweeper(database.ContextFactory, Audit, Signal, clock, NullLogger<GraceSweeper>.Instance);
         Billing = new BillingService(database.ContextFactory, Audit, Signal, clock);
         Suspensions = new SuspensionService(database.ContextFactory, Audit, clock, Enforcer);
@@ -36,7 +41,7 @@ public sealed class BillingHarness
 
     public TestDatabase Database { get; }
 
-    public ManualClock Clock { get; }
+    public FakeTimeProvider Clock { get; }
 
     public BillingOptions Options { get; }
 
@@ -50,6 +55,9 @@ public sealed class BillingHarness
 
     public StripeWebhookReceiver Receiver { get; }
 
+    /// <summary>Watches <see cref="Processor"/>'s batches.</summary>
+    public BatchProbe Probe { get; }
+
     public StripeEventProcessor Processor { get; }
 
     public GraceSweeper Sweeper { get; }
@@ -60,9 +68,10 @@ public sealed class BillingHarness
 
     private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
 
-    /// <summary>Another processor on the same database, as a second worker instance would have.</summary>
-    public StripeEventProcessor NewProcessor() =>
-        new(Database.ContextFactory, Audit, Microsoft.Extensions.Options.Options.Create(Options), Clock, NullLogger<StripeEventProcessor>.Instance);
+    /// <summary>Another processor on the same database, as a second worker instance would have, watched by <paramref name="probe"/> if given.</summary>
+    public StripeEventProcessor NewProcessor(BatchProbe? probe = null) =>
+        new(probe is null ? Database.ContextFactory : Database.ContextFactoryWith(probe),
+            Audit, Microsoft.Extensions.Options.Options.Create(Options), Clock, NullLogger<StripeEventProcessor>.Instance);
 
     public DateTimeOffset Now => Clock.GetUtcNow();
 

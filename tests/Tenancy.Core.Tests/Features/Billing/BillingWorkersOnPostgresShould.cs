@@ -1,5 +1,5 @@
-using System.Collections.Concurrent;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Time.Testing;
 using Npgsql;
 using Tenancy.Core.Features.Billing;
 using Tenancy.Core.Features.Suspensions;
@@ -15,7 +15,7 @@ namespace Tenancy.Core.Tests.Features.Billing;
 /// </summary>
 public sealed class BillingWorkersOnPostgresShould(PostgresDatabase database) : IClassFixture<PostgresDatabase>
 {
-    private readonly ManualClock clock = new(new DateTimeOffset(2026, 11, 10, 8, 0, 0, TimeSpan.Zero));
+    private readonly FakeTimeProvider clock = new(new DateTimeOffset(2026, 11, 10, 8, 0, 0, TimeSpan.Zero));
 
     private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
 
@@ -38,24 +38,12 @@ public sealed class BillingWorkersOnPostgresShould(PostgresDatabase database) : 
             ids.Add((await billing.DeliverAsync(StripeTestEvents.SubscriptionUpdated(tenant.Customer, tenant.Subscription, "unpaid", t0.AddSeconds(2)))).EventId!);
         }
 
-        var applied = new ConcurrentDictionary<string, int>();
-        var byWorker = new ConcurrentDictionary<int, int>();
-        StripeEventProcessor Worker(int n)
-        {
-            var processor = billing.NewProcessor();
-            processor.AfterApply = async (e, ct) =>
-            {
-                applied.AddOrUpdate(e.Id, 1, (_, c) => c + 1);
-                byWorker.AddOrUpdate(n, 1, (_, c) => c + 1);
-                await Task.Yield();
-            };
-            return processor;
-        }
-
-        var one = Worker(1);
-        var two = Worker(2);
+        var probe = new BatchProbe();
+        var one = billing.NewProcessor(probe);
+        var two = billing.NewProcessor(probe);
         await Task.WhenAll(Task.Run(() => one.DrainAsync(Cancellation), Cancellation), Task.Run(() => two.DrainAsync(Cancellation), Cancellation));
 
+        var applied = probe.Committed;
         Assert.Equal(ids.Order(), applied.Keys.Order());
         Assert.All(applied.Values, count => Assert.Equal(1, count));
         await using var db = database.CreateContext();
@@ -84,12 +72,15 @@ public sealed class BillingWorkersOnPostgresShould(PostgresDatabase database) : 
         // Worker A applies the event, then hangs before committing.
         var applied = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var doomed = billing.NewProcessor();
-        doomed.AfterApply = async (_, _) =>
+        var probe = new BatchProbe
         {
-            applied.TrySetResult();
-            await release.Task;
+            BeforeCommit = async _ =>
+            {
+                applied.TrySetResult();
+                await release.Task;
+            },
         };
+        var doomed = billing.NewProcessor(probe);
         var doomedRun = Task.Run(() => doomed.ProcessBatchAsync(Cancellation), Cancellation);
         await applied.Task.WaitAsync(TimeSpan.FromSeconds(30), Cancellation);
 

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Time.Testing;
 using Tenancy.Core.Features.Billing;
 using Tenancy.Core.Features.Quotas;
 using Tenancy.Core.Features.Staff;
@@ -18,7 +19,7 @@ namespace Tenancy.Core.Tests.Features.Billing;
 /// </summary>
 public abstract class StripeEventProcessorShould(TestDatabase database)
 {
-    private readonly ManualClock clock = new(new DateTimeOffset(2026, 11, 2, 9, 30, 0, TimeSpan.Zero));
+    private readonly FakeTimeProvider clock = new(new DateTimeOffset(2026, 11, 2, 9, 30, 0, TimeSpan.Zero));
 
     private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
 
@@ -394,13 +395,7 @@ public abstract class StripeEventProcessorShould(TestDatabase database)
         var bad = await billing.CreateTenantAsync();
         var goodEvent = await billing.DeliverAsync(StripeTestEvents.InvoicePaymentFailed(good.Customer, good.Subscription, clock.GetUtcNow()));
         var badEvent = await billing.DeliverAsync(StripeTestEvents.InvoicePaymentFailed(bad.Customer, bad.Subscription, clock.GetUtcNow()));
-        billing.Processor.BeforeApply = e =>
-        {
-            if (e.Id == badEvent.EventId)
-            {
-                throw new TimeoutException("simulated failure while applying");
-            }
-        };
+        billing.Probe.FailSavingOutcomeOf = badEvent.EventId;
 
         await billing.Processor.ProcessBatchAsync(Cancellation);
 
@@ -419,9 +414,10 @@ public abstract class StripeEventProcessorShould(TestDatabase database)
         var tenant = await billing.CreateTenantAsync();
         var receipt = await billing.DeliverAsync(StripeTestEvents.SubscriptionUpdated(tenant.Customer, tenant.Subscription, "unpaid", clock.GetUtcNow()));
         using var stopping = CancellationTokenSource.CreateLinkedTokenSource(Cancellation);
-        billing.Processor.AfterApply = (_, _) =>
+        billing.Probe.BeforeCommit = commitToken =>
         {
             stopping.Cancel();
+            commitToken.ThrowIfCancellationRequested();
             return Task.CompletedTask;
         };
 
@@ -430,7 +426,7 @@ public abstract class StripeEventProcessorShould(TestDatabase database)
         Assert.Equal(StripeEventState.Pending, (await billing.EventAsync(receipt.EventId!)).State);
         Assert.Empty(await billing.SuspensionsAsync(tenant.Id));
 
-        billing.Processor.AfterApply = null;
+        billing.Probe.BeforeCommit = null;
         await billing.Processor.DrainAsync(Cancellation);
         Assert.Single(await billing.SuspensionsAsync(tenant.Id));
         Assert.Single(await billing.AuditAsync(tenant.Id));

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Time.Testing;
 using Tenancy.Core.Features.Billing;
 using Tenancy.Core.Tests.Infrastructure;
 using Tenancy.Testing;
@@ -8,7 +9,7 @@ namespace Tenancy.Core.Tests.Features.Billing;
 /// <summary>Signature checks and the inbox: what is stored, what is refused, what is acknowledged twice.</summary>
 public abstract class StripeWebhookReceiverShould(TestDatabase database)
 {
-    private readonly ManualClock clock = new(DateTimeOffset.UtcNow);
+    private readonly FakeTimeProvider clock = new(DateTimeOffset.UtcNow);
 
     private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
 

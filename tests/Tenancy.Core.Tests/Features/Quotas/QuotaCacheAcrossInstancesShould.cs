@@ -1,11 +1,15 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 using Tenancy.Core.Data;
 using Tenancy.Core.Features.Audit;
 using Tenancy.Core.Features.Plans;
 using Tenancy.Core.Features.Quotas;
+using Tenancy.Core.Jobs;
 using Tenancy.Core.Tests.Infrastructure;
 using static Tenancy.Core.Tests.Features.Quotas.QuotaTestData;
 
@@ -26,7 +30,7 @@ public sealed class QuotaCacheAcrossInstancesShould(PostgresDatabase database) :
     [Fact]
     public async Task ApplyAChangeMadeOnAnotherInstanceAtItsNextRefresh()
     {
-        var clock = new ManualClock(Start);
+        var clock = new FakeTimeProvider(Start);
         await using var a = Instance(clock);
         await using var b = Instance(clock);
         var tenant = await CreateTenantAsync(database, PlanCatalog.Free);
@@ -53,7 +57,7 @@ public sealed class QuotaCacheAcrossInstancesShould(PostgresDatabase database) :
     [Fact]
     public async Task ApplyAPlanChangeAndASuspensionMadeElsewhereAtTheNextRefresh()
     {
-        var clock = new ManualClock(Start);
+        var clock = new FakeTimeProvider(Start);
         await using var a = Instance(clock);
         await using var b = Instance(clock);
         var tenant = await CreateTenantAsync(database, PlanCatalog.Free);
@@ -73,7 +77,7 @@ public sealed class QuotaCacheAcrossInstancesShould(PostgresDatabase database) :
     [Fact]
     public async Task AddUpMonthlyUsageFromEveryInstance()
     {
-        var clock = new ManualClock(Start);
+        var clock = new FakeTimeProvider(Start);
         await using var a = Instance(clock);
         await using var b = Instance(clock);
         var tenant = await CreateTenantAsync(database, PlanCatalog.Free); // 10,000 requests a month
@@ -97,22 +101,16 @@ public sealed class QuotaCacheAcrossInstancesShould(PostgresDatabase database) :
     [Fact]
     public async Task RefreshInTheBackgroundEveryConfiguredInterval()
     {
-        var clock = new TimerClock(Start);
+        var clock = new FakeTimeProvider(Start);
         await using var a = Instance(clock);
         await using var b = Instance(clock);
         var tenant = await CreateTenantAsync(database, PlanCatalog.Free);
         var enforcerB = b.GetRequiredService<QuotaEnforcer>();
-        var refresherB = b.GetServices<IHostedService>().OfType<QuotaCacheRefresher>().Single();
-        var ticks = new List<DateTimeOffset>();
-        var ticked = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        refresherB.TickCompleted = () =>
-        {
-            ticks.Add(clock.GetUtcNow());
-            ticked.TrySetResult();
-        };
+        var refresherB = b.GetServices<IHostedService>().OfType<QuotaCacheRefreshSweep>().Single();
+        var log = b.GetFakeLogCollector();
         Assert.Equal(Interval, b.GetRequiredService<IOptions<QuotaOptions>>().Value.CacheRefreshInterval);
         await refresherB.StartAsync(Cancellation);
-        await clock.TimerCreated.WaitAsync(TimeSpan.FromSeconds(30), Cancellation);
+        await NextAsync(log, JobLog.SweepStartedEvent); // its timer exists: advancing the clock now reaches it
         try
         {
             Assert.False(enforcerB.Check(tenant, QuotaMetric.Seats, 4).Allowed);
@@ -121,10 +119,10 @@ public sealed class QuotaCacheAcrossInstancesShould(PostgresDatabase database) :
             clock.Advance(Interval - TimeSpan.FromMilliseconds(1));
             var beforeTheInterval = enforcerB.Check(tenant, QuotaMetric.Seats, 4);
             clock.Advance(TimeSpan.FromMilliseconds(1));
-            await ticked.Task.WaitAsync(TimeSpan.FromSeconds(30), Cancellation);
+            await NextAsync(log, JobLog.SweepRanEvent);
 
-            Assert.False(beforeTheInterval.Allowed); // no tick has come due yet
-            Assert.Equal([Start + Interval], ticks);
+            Assert.False(beforeTheInterval.Allowed); // no run has come due yet
+            Assert.Equal([Start + Interval], Runs(log));
             Assert.True(enforcerB.Check(tenant, QuotaMetric.Seats, 4).Allowed);
             Assert.Equal(Start + Interval, enforcerB.LastRefreshedAt);
         }
@@ -137,14 +135,40 @@ public sealed class QuotaCacheAcrossInstancesShould(PostgresDatabase database) :
     [Fact]
     public void RefuseAnUnreasonableRefreshInterval()
     {
-        using var instance = Instance(new ManualClock(Start), refreshInterval: "00:00:00");
+        using var instance = Instance(new FakeTimeProvider(Start), refreshInterval: "00:00:00");
 
         var refused = Assert.Throws<OptionsValidationException>(() => instance.GetRequiredService<IOptions<QuotaOptions>>().Value);
 
         Assert.Contains(nameof(QuotaOptions.CacheRefreshInterval), refused.Message, StringComparison.Ordinal);
     }
 
-    /// <summary>One application instance: its own container, enforcer cache and refresher, the shared database.</summary>
+    /// <summary>The first record of the refresh sweep with this event name, logged already or yet to come.</summary>
+    private static async Task<FakeLogRecord> NextAsync(FakeLogCollector log, string eventName)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Cancellation);
+        timeout.CancelAfter(TimeSpan.FromSeconds(30));
+        await foreach (var record in log.GetLogsAsync(timeout.Token))
+        {
+            if (IsRefreshSweep(record, eventName))
+            {
+                return record;
+            }
+        }
+
+        throw new InvalidOperationException("The log ended.");
+    }
+
+    /// <summary>When each run of the refresh sweep finished, on the test's clock.</summary>
+    private static List<DateTimeOffset> Runs(FakeLogCollector log) =>
+        [.. log.GetSnapshot().Where(r => IsRefreshSweep(r, JobLog.SweepRanEvent)).Select(r => r.Timestamp)];
+
+    private static bool IsRefreshSweep(FakeLogRecord record, string eventName) =>
+        record.Category == typeof(QuotaCacheRefreshSweep).FullName && record.Id.Name == eventName;
+
+    /// <summary>
+    /// One application instance: its own container, enforcer cache and refresh sweep, the shared
+    /// database; its log is kept (<see cref="FakeLogCollector"/>, stamped with <paramref name="clock"/>).
+    /// </summary>
     private ServiceProvider Instance(TimeProvider clock, string refreshInterval = "00:00:05")
     {
         var configuration = new ConfigurationBuilder()
@@ -152,11 +176,13 @@ public sealed class QuotaCacheAcrossInstancesShould(PostgresDatabase database) :
             .Build();
         return new ServiceCollection()
             .AddSingleton<IConfiguration>(configuration)
-            .AddLogging()
+            .AddLogging(logging => logging.SetMinimumLevel(LogLevel.Debug))
+            .AddFakeLogging(options => options.TimeProvider = clock)
             .AddSingleton(clock)
             .AddTenancyDatabase(DatabaseProvider.Postgres, database.ConnectionString, AppContext.BaseDirectory)
             .AddSingleton<AuditLog>()
             .AddTenancyQuotas()
+            .AddHostedService<QuotaCacheRefreshSweep>()
             .BuildServiceProvider();
     }
 }

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Time.Testing;
 using Tenancy.Core.Features.Plans;
 using Tenancy.Core.Features.Quotas;
 using Tenancy.Core.Features.Tenants;
@@ -12,7 +13,7 @@ namespace Tenancy.Core.Tests.Features.Quotas;
 public abstract class QuotaEnforcerShould(TestDatabase database)
 {
     // A whole second, well inside March.
-    private readonly ManualClock clock = new(new DateTimeOffset(2026, 3, 10, 9, 0, 0, TimeSpan.Zero));
+    private readonly FakeTimeProvider clock = new(new DateTimeOffset(2026, 3, 10, 9, 0, 0, TimeSpan.Zero));
 
     private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
 
@@ -181,7 +182,7 @@ public abstract class QuotaEnforcerShould(TestDatabase database)
     public async Task ResetMonthlyCountersAtTheUtcMonthBoundary()
     {
         var tenant = await CreateTenantAsync(database, PlanCatalog.Free);
-        var janEnd = new ManualClock(new DateTimeOffset(2026, 1, 31, 23, 59, 59, TimeSpan.Zero));
+        var janEnd = new FakeTimeProvider(new DateTimeOffset(2026, 1, 31, 23, 59, 59, TimeSpan.Zero));
         var enforcer = Enforcer(database, janEnd);
 
         Assert.True(enforcer.TryConsume(tenant, QuotaMetric.ApiRequestsPerMonth, 10_000).Allowed);
@@ -203,7 +204,7 @@ public abstract class QuotaEnforcerShould(TestDatabase database)
     public async Task RollOverWhenTheCacheRefreshesAfterTheMonthEnds()
     {
         var tenant = await CreateTenantAsync(database, PlanCatalog.Free);
-        var janEnd = new ManualClock(new DateTimeOffset(2026, 1, 31, 23, 59, 58, TimeSpan.Zero));
+        var janEnd = new FakeTimeProvider(new DateTimeOffset(2026, 1, 31, 23, 59, 58, TimeSpan.Zero));
         var enforcer = Enforcer(database, janEnd);
         Assert.True(enforcer.TryConsume(tenant, QuotaMetric.ApiRequestsPerMonth, 9_999).Allowed);
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Time.Testing;
 using Tenancy.Core.Features.Audit;
 using Tenancy.Core.Features.Plans;
 using Tenancy.Core.Features.Quotas;
@@ -14,7 +15,7 @@ namespace Tenancy.Core.Tests.Features.Quotas;
 /// <summary>The staff side: effective limits, validation, concurrency, confirmation, audit and roles.</summary>
 public abstract class QuotaServiceShould(TestDatabase database)
 {
-    private readonly ManualClock clock = new(new DateTimeOffset(2026, 3, 10, 9, 0, 0, TimeSpan.Zero));
+    private readonly FakeTimeProvider clock = new(new DateTimeOffset(2026, 3, 10, 9, 0, 0, TimeSpan.Zero));
 
     private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
 

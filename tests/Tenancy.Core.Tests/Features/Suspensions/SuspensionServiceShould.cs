@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using Tenancy.Core.Features.Billing;
 using Tenancy.Core.Features.Quotas;
 using Tenancy.Core.Features.Staff;
@@ -14,7 +15,7 @@ namespace Tenancy.Core.Tests.Features.Suspensions;
 public abstract class SuspensionServiceShould(TestDatabase database)
 {
     private const string Why = "Phishing pages reported by three users";
-    private readonly ManualClock clock = new(new DateTimeOffset(2026, 11, 5, 14, 0, 0, TimeSpan.Zero));
+    private readonly FakeTimeProvider clock = new(new DateTimeOffset(2026, 11, 5, 14, 0, 0, TimeSpan.Zero));
 
     private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
 
