@@ -10,7 +10,7 @@ namespace Tenancy.Admin.Tests.Features.Tenants;
 /// Every registered tab renders from its own address, with all the portal's services (billing
 /// included); and a tab is shown only to staff with the capability it requires.
 /// </summary>
-public sealed class TenantPageTabAccessShould : BillingTestContext
+public sealed class TenantPageTabAccessShould : PortalTestContext
 {
     public static TheoryData<string> Slugs => [.. TenantTabs.All.Select(t => t.Slug)];
 

@@ -12,7 +12,6 @@ namespace Tenancy.Admin.Tests.Features.Tenants;
 /// </summary>
 public sealed class TenantPageTabsShould : PortalTestContext
 {
-    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(5);
 
     [Fact]
     public void ShowTheOverviewAtTheTenantsOwnAddress()
