@@ -7,7 +7,9 @@ using Tenancy.Core.Data.Seeding;
 using Tenancy.Core.Features.Audit;
 using Tenancy.Core.Features.Billing;
 using Tenancy.Core.Features.Quotas;
+using Tenancy.Core.Features.Suspensions;
 using Tenancy.Core.Features.Tenants;
+using Tenancy.Core.Features.Usage;
 
 namespace Tenancy.Core;
 
@@ -33,7 +35,9 @@ public static class TenancyCoreExtensions
         builder.Services.AddSingleton<AuditLog>();
         builder.Services.AddSingleton<DemoDataSeeder>();
         builder.Services.AddSingleton<DatabaseInitializer>();
+        builder.Services.AddTenancyUsage();
         builder.Services.AddTenancyQuotas();
+        builder.Services.AddTenancySuspensions();
         builder.Services.AddTenancyBilling();
         return builder;
     }

@@ -7,12 +7,14 @@ using MudBlazor;
 using MudBlazor.Services;
 using Tenancy.Admin.Features.Tenants;
 using Tenancy.Core.Data;
+using Tenancy.Core.Features.Access;
 using Tenancy.Core.Features.Audit;
 using Tenancy.Core.Features.Billing;
 using Tenancy.Core.Features.Quotas;
 using Tenancy.Core.Features.Staff;
 using Tenancy.Core.Features.Suspensions;
 using Tenancy.Core.Features.Tenants;
+using Tenancy.Core.Features.Usage;
 using Tenancy.Core.Tests.Infrastructure;
 using Tenancy.Testing;
 
@@ -48,7 +50,9 @@ public abstract class BillingTestContext : BunitContext
         Services.AddSingleton<TimeProvider>(Clock);
         Services.AddSingleton<TenantCatalog>();
         Services.AddSingleton<AuditLog>();
+        Services.AddSingleton<UsageMeter>();
         Services.AddSingleton<QuotaEnforcer>();
+        Services.AddSingleton<ITenantAccessObserver>(sp => sp.GetRequiredService<QuotaEnforcer>());
         Services.AddSingleton<QuotaService>();
         Services.AddScoped<TenantListReturn>();
         Services.AddSingleton(Options.Create(new StripeOptions { WebhookSecret = StripeTestEvents.Secret }));
@@ -58,6 +62,7 @@ public abstract class BillingTestContext : BunitContext
         Services.AddSingleton<StripeEventProcessor>();
         Services.AddSingleton<GraceSweeper>();
         Services.AddSingleton<BillingService>();
+        Services.AddSingleton<IBillingStandingReader, BillingStandingReader>();
         Services.AddSingleton<SuspensionService>();
         Authorization = AddAuthorization();
         SignInAs("Sam Support", StaffRole.Support);

@@ -24,6 +24,7 @@ public abstract class PortalTestContext : BunitContext
         Services.AddSingleton<TenantCatalog>();
         Services.AddSingleton(TimeProvider.System);
         Services.AddSingleton<Tenancy.Core.Features.Audit.AuditLog>();
+        Services.AddSingleton<Tenancy.Core.Features.Usage.UsageMeter>();
         Services.AddSingleton<Tenancy.Core.Features.Quotas.QuotaEnforcer>();
         Services.AddSingleton<Tenancy.Core.Features.Quotas.QuotaService>();
         Services.AddScoped<TenantListReturn>();

@@ -1,16 +1,19 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Tenancy.Core.Features.Usage;
 
 namespace Tenancy.Core.Features.Quotas;
 
 /// <summary>
 /// Runs <see cref="QuotaEnforcer.RefreshAsync"/> every <see cref="QuotaOptions.CacheRefreshInterval"/>
-/// (on an injected <see cref="TimeProvider"/>), and flushes the enforcer's counters once more at
-/// shutdown. With an empty cache a tick queries nothing, so hosts that never enforce pay nothing.
+/// (on an injected <see cref="TimeProvider"/>), and has the <see cref="UsageMeter"/> write what it
+/// counted once more at shutdown. With an empty cache a tick queries nothing, so hosts that never
+/// enforce pay nothing.
 /// </summary>
 public sealed partial class QuotaCacheRefresher(
     QuotaEnforcer enforcer,
+    UsageMeter meter,
     IOptions<QuotaOptions> options,
     TimeProvider clock,
     ILogger<QuotaCacheRefresher> logger) : BackgroundService
@@ -54,7 +57,7 @@ public sealed partial class QuotaCacheRefresher(
         await base.StopAsync(cancellationToken);
         try
         {
-            await enforcer.FlushAsync(cancellationToken);
+            await meter.FlushAsync(cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

@@ -1,4 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
+using Tenancy.Core.Features.Access;
+using Tenancy.Core.Features.Usage;
 
 namespace Tenancy.Core.Features.Quotas;
 
@@ -6,8 +8,10 @@ public static class QuotaServiceCollectionExtensions
 {
     /// <summary>
     /// Quotas: the staff-side <see cref="QuotaService"/>, the product-side <see cref="QuotaEnforcer"/>
-    /// and its <see cref="QuotaCacheRefresher"/>, with the <c>Quotas</c> options. Needs the tenancy
-    /// database, <see cref="Audit.AuditLog"/>, a <see cref="TimeProvider"/> and configuration.
+    /// (also told when a tenant's access changes, as an <see cref="ITenantAccessObserver"/>) and its
+    /// <see cref="QuotaCacheRefresher"/>, with the <c>Quotas</c> options, and the usage meter the
+    /// enforcer asks. Needs the tenancy database, <see cref="Audit.AuditLog"/>, a
+    /// <see cref="TimeProvider"/> and configuration.
     /// </summary>
     public static IServiceCollection AddTenancyQuotas(this IServiceCollection services)
     {
@@ -15,7 +19,9 @@ public static class QuotaServiceCollectionExtensions
             .BindConfiguration(QuotaOptions.SectionName)
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        services.AddTenancyUsage();
         services.AddSingleton<QuotaEnforcer>();
+        services.AddSingleton<ITenantAccessObserver>(sp => sp.GetRequiredService<QuotaEnforcer>());
         services.AddSingleton<QuotaService>();
         services.AddHostedService<QuotaCacheRefresher>();
         return services;
