@@ -214,7 +214,7 @@ public sealed class QuotaEnforcer(IDbContextFactory<TenancyDbContext> contextFac
         switch (QuotaMetrics.Kinds[i])
         {
             case QuotaKind.Rate:
-                decision = consume ? TakeRate(entry, i, amount, limit, now) : PeekRate(entry, i, amount, limit, now);
+                decision = consume ? entry.TakeRate(metric, amount, limit, now) : entry.PeekRate(metric, amount, limit, now);
                 decided = true;
                 break;
             case QuotaKind.MonthlyCounter:
@@ -233,35 +233,6 @@ public sealed class QuotaEnforcer(IDbContextFactory<TenancyDbContext> contextFac
 
         decision = decision.Flagged(limits.PastDue);
         return decided;
-    }
-
-    private static QuotaDecision PeekRate(TenantQuotaEntry entry, int i, long amount, long limit, long now)
-    {
-        var second = now / TimeSpan.TicksPerSecond;
-        var count = Volatile.Read(ref entry.WindowSecond[i]) == second ? Volatile.Read(ref entry.WindowCount[i]) : 0;
-        return new QuotaDecision(amount > limit - count ? QuotaDenial.RateLimited : QuotaDenial.None, (QuotaMetric)i, limit, count, amount);
-    }
-
-    private static QuotaDecision TakeRate(TenantQuotaEntry entry, int i, long amount, long limit, long now)
-    {
-        var second = now / TimeSpan.TicksPerSecond;
-        lock (entry.Sync)
-        {
-            if (entry.WindowSecond[i] != second)
-            {
-                entry.WindowSecond[i] = second;
-                entry.WindowCount[i] = 0;
-            }
-
-            var count = entry.WindowCount[i];
-            if (amount > limit - count)
-            {
-                return new QuotaDecision(QuotaDenial.RateLimited, (QuotaMetric)i, limit, count, amount);
-            }
-
-            entry.WindowCount[i] = count + amount;
-            return new QuotaDecision(QuotaDenial.None, (QuotaMetric)i, limit, count, amount);
-        }
     }
 
     /// <summary>Drops the tenants not checked since <paramref name="idleBefore"/> (ticks); the meter releases their usage first.</summary>
