@@ -8,7 +8,9 @@ using Tenancy.Core.Data.Seeding;
 using Tenancy.Core.Features.Audit;
 using Tenancy.Core.Features.Billing;
 using Tenancy.Core.Features.Quotas;
+using Tenancy.Core.Features.Suspensions;
 using Tenancy.Core.Features.Tenants;
+using Tenancy.Core.Features.Usage;
 
 namespace Tenancy.Core;
 
@@ -49,7 +51,9 @@ public static class TenancyCoreExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<TenantCatalog>();
         services.AddSingleton<AuditLog>();
+        services.AddTenancyUsage();
         services.AddTenancyQuotas();
+        services.AddTenancySuspensions();
         services.AddTenancyBilling();
         return services;
     }

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Tenancy.Core.Data;
 using Tenancy.Core.Features.Quotas;
 using Tenancy.Core.Features.Tenants;
+using Tenancy.Core.Features.Usage;
 
 namespace Tenancy.Benchmarks;
 
@@ -53,7 +54,7 @@ public class QuotaCheckBenchmark
             throw new InvalidOperationException($"The benchmark database needs {TenantCount} tenants; it has {tenants.Length}.");
         }
 
-        enforcer = new QuotaEnforcer(contexts, TimeProvider.System);
+        enforcer = new QuotaEnforcer(contexts, new UsageMeter(contexts, TimeProvider.System), TimeProvider.System);
         foreach (var tenant in tenants)
         {
             enforcer.Check(tenant, QuotaMetric.ApiRequestsPerMonth); // warm the cache

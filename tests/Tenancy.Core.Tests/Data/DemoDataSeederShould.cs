@@ -161,7 +161,7 @@ public abstract class DemoDataSeederShould(TestDatabase database) : IAsyncLifeti
         await using var db = Database.CreateContext();
         foreach (var id in checkedTenants)
         {
-            var account = await TenantAccount.LoadAsync(db, id, Cancellation);
+            var account = await BillingAccount.LoadAsync(db, id, Cancellation);
             Assert.NotNull(account);
             var seeded = account.Tenant.Status;
             Assert.False(account.UpdateStatus(Now), $"Tenant {id} was seeded {seeded}, but the status rule makes it {account.Tenant.Status}.");

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Tenancy.Core.Features.Quotas;
+using Tenancy.Core.Features.Usage;
 
 namespace Tenancy.Admin.Features.Quotas;
 

@@ -12,13 +12,14 @@ public static class BillingActors
     public static readonly StaffActor GraceSweep = new("system:grace-sweep", "Grace-period sweep", null, new HashSet<StaffRole>());
 }
 
-/// <summary>Audit actions billing writes.</summary>
+/// <summary>
+/// Audit actions of billing. When billing suspends a tenant or lifts its billing suspension it
+/// writes <see cref="Suspensions.SuspensionAuditActions"/>, as staff do.
+/// </summary>
 public static class BillingAuditActions
 {
     public const string PastDue = "billing.past-due";
     public const string Settled = "billing.settled";
-    public const string Suspended = "tenant.suspended";
-    public const string Resumed = "tenant.resumed";
     public const string EventReplayed = "billing.event-replayed";
     public const string CustomerLinked = "billing.customer-linked";
 }

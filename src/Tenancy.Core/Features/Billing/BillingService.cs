@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using Tenancy.Core.Data;
+using Tenancy.Core.Features.Access;
 using Tenancy.Core.Features.Audit;
 using Tenancy.Core.Features.Staff;
 using Tenancy.Core.Features.Tenants;
@@ -238,7 +239,7 @@ public sealed partial class BillingService(
         var now = clock.GetUtcNow().UtcDateTime;
         await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        await Suspensions.TenantAccount.LockAsync(db, tenantId, cancellationToken);
+        await TenantAccessLock.TakeAsync(db, tenantId, cancellationToken);
         var tenant = await db.Tenants.FirstOrDefaultAsync(t => t.Id == tenantId, cancellationToken)
             ?? throw new KeyNotFoundException($"No tenant {tenantId}.");
         if (await db.Tenants.AnyAsync(t => t.StripeCustomerId == customerId && t.Id != tenantId, cancellationToken))

@@ -1,11 +1,14 @@
 using Microsoft.Extensions.DependencyInjection;
-using Tenancy.Core.Features.Suspensions;
+using Tenancy.Core.Features.Access;
 
 namespace Tenancy.Core.Features.Billing;
 
 public static class BillingServiceCollectionExtensions
 {
-    /// <summary>Billing and suspensions: the webhook receiver, the processor, the sweep and the staff services (no background work).</summary>
+    /// <summary>
+    /// Billing: the webhook receiver, the processor, the sweep, the staff service and the
+    /// <see cref="IBillingStandingReader"/> the status rule reads (no background work).
+    /// </summary>
     public static IServiceCollection AddTenancyBilling(this IServiceCollection services)
     {
         services.AddOptions<BillingOptions>()
@@ -21,7 +24,7 @@ public static class BillingServiceCollectionExtensions
         services.AddSingleton<StripeEventProcessor>();
         services.AddSingleton<GraceSweeper>();
         services.AddSingleton<BillingService>();
-        services.AddSingleton<SuspensionService>();
+        services.AddSingleton<IBillingStandingReader, BillingStandingReader>();
         return services;
     }
 }

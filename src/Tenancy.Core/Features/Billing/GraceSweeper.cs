@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Tenancy.Core.Data;
+using Tenancy.Core.Features.Access;
 using Tenancy.Core.Features.Audit;
 using Tenancy.Core.Features.Suspensions;
 
@@ -87,8 +88,8 @@ public sealed partial class GraceSweeper(
     {
         await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        await TenantAccount.LockAsync(db, tenantId, cancellationToken);
-        var account = await TenantAccount.LoadAsync(db, tenantId, cancellationToken);
+        await TenantAccessLock.TakeAsync(db, tenantId, cancellationToken);
+        var account = await BillingAccount.LoadAsync(db, tenantId, cancellationToken);
 
         // Re-read under the lock: another instance may have suspended it, or a payment arrived.
         if (account?.Billing is not { GraceDeadline: { } deadline, SuspendedForBilling: false } billing
@@ -99,9 +100,9 @@ public sealed partial class GraceSweeper(
 
         var before = account.State();
         var reason = StripeEventProcessor.GraceExpiredReason(billing);
-        account.Suspend(db, Suspensions.SuspensionCategory.Billing, reason, BillingActors.GraceSweep.Name, now);
+        account.SuspendForBilling(db, reason, BillingActors.GraceSweep.Name, now);
         account.UpdateStatus(now);
-        audit.Record(db, BillingActors.GraceSweep, BillingAuditActions.Suspended, tenantId, before, account.State(), reason);
+        audit.Record(db, BillingActors.GraceSweep, SuspensionAuditActions.Suspended, tenantId, before, account.State(), reason);
         try
         {
             await db.SaveChangesAsync(cancellationToken);

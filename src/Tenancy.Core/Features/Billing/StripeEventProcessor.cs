@@ -88,7 +88,7 @@ public sealed partial class StripeEventProcessor(
     /// nothing of the batch written) when any event throws.
     /// </summary>
     private async Task<bool> TryApplyTogetherAsync(
-        TenancyDbContext db, IDbContextTransaction transaction, List<StripeEvent> ordered, Dictionary<string, List<TenantAccount>> accounts,
+        TenancyDbContext db, IDbContextTransaction transaction, List<StripeEvent> ordered, Dictionary<string, List<BillingAccount>> accounts,
         DateTime now, CancellationToken cancellationToken)
     {
         await transaction.CreateSavepointAsync(BatchSavepoint, cancellationToken);
@@ -111,7 +111,7 @@ public sealed partial class StripeEventProcessor(
     }
 
     private async Task ApplyOneByOneAsync(
-        TenancyDbContext db, IDbContextTransaction transaction, List<StripeEvent> ordered, Dictionary<string, List<TenantAccount>> accounts,
+        TenancyDbContext db, IDbContextTransaction transaction, List<StripeEvent> ordered, Dictionary<string, List<BillingAccount>> accounts,
         DateTime now, BillingOptions settings, CancellationToken cancellationToken)
     {
         foreach (var claimedEvent in ordered)
@@ -141,10 +141,10 @@ public sealed partial class StripeEventProcessor(
     /// <paramref name="customers"/>, with their billing rows and active suspensions. Every
     /// customer gets an entry; an empty list means no tenant has it.
     /// </summary>
-    private static async Task<Dictionary<string, List<TenantAccount>>> LockAccountsAsync(
+    private static async Task<Dictionary<string, List<BillingAccount>>> LockAccountsAsync(
         TenancyDbContext db, IReadOnlyCollection<string> customers, CancellationToken cancellationToken)
     {
-        var accounts = customers.ToDictionary(c => c, _ => new List<TenantAccount>(), StringComparer.Ordinal);
+        var accounts = customers.ToDictionary(c => c, _ => new List<BillingAccount>(), StringComparer.Ordinal);
         if (customers.Count == 0)
         {
             return accounts;
@@ -159,14 +159,14 @@ public sealed partial class StripeEventProcessor(
             .ToLookup(s => s.TenantId);
         foreach (var tenant in tenants)
         {
-            accounts[tenant.StripeCustomerId!].Add(new TenantAccount(tenant, billings.GetValueOrDefault(tenant.Id), [.. active[tenant.Id]]));
+            accounts[tenant.StripeCustomerId!].Add(new BillingAccount(new TenantAccount(tenant, [.. active[tenant.Id]]), billings.GetValueOrDefault(tenant.Id)));
         }
 
         return accounts;
     }
 
     private async Task ApplyAsync(
-        TenancyDbContext db, StripeEvent stripeEvent, Dictionary<string, List<TenantAccount>> accounts, DateTime now, CancellationToken cancellationToken)
+        TenancyDbContext db, StripeEvent stripeEvent, Dictionary<string, List<BillingAccount>> accounts, DateTime now, CancellationToken cancellationToken)
     {
         var facts = StripeEventFacts.Parse(stripeEvent.Payload);
         var (state, outcome) = facts.Kind == BillingEventKind.Other
@@ -182,7 +182,7 @@ public sealed partial class StripeEventProcessor(
     }
 
     private async Task<(StripeEventState, string)> ApplyBillingEventAsync(
-        TenancyDbContext db, StripeEvent stripeEvent, StripeEventFacts facts, Dictionary<string, List<TenantAccount>> accounts, DateTime now, CancellationToken cancellationToken)
+        TenancyDbContext db, StripeEvent stripeEvent, StripeEventFacts facts, Dictionary<string, List<BillingAccount>> accounts, DateTime now, CancellationToken cancellationToken)
     {
         var customer = facts.CustomerId ?? throw new StripeEventFormatException($"The {facts.Type} event names no customer.");
         if (!accounts.TryGetValue(customer, out var matches))
@@ -259,7 +259,7 @@ public sealed partial class StripeEventProcessor(
         return (StripeEventState.Applied, outcome);
     }
 
-    private static string MarkPastDue(TenancyDbContext db, TenantAccount account, StripeEventFacts facts, string status, TimeSpan grace, DateTime now)
+    private static string MarkPastDue(TenancyDbContext db, BillingAccount account, StripeEventFacts facts, string status, TimeSpan grace, DateTime now)
     {
         var billing = account.Billing!;
         billing.SubscriptionStatus = status;
@@ -277,14 +277,14 @@ public sealed partial class StripeEventProcessor(
 
         if (billing.GraceDeadline <= now && account.ActiveBillingSuspension is null)
         {
-            account.Suspend(db, SuspensionCategory.Billing, GraceExpiredReason(billing), BillingActors.Stripe.Name, now);
+            account.SuspendForBilling(db, GraceExpiredReason(billing), BillingActors.Stripe.Name, now);
             outcome += " The grace period has already ended: suspended.";
         }
 
         return outcome;
     }
 
-    private static string MarkPaid(TenantAccount account, StripeEventFacts facts, string status, DateTime now)
+    private static string MarkPaid(BillingAccount account, StripeEventFacts facts, string status, DateTime now)
     {
         var billing = account.Billing!;
         var wasPastDue = billing.PastDueSince is not null;
@@ -294,7 +294,7 @@ public sealed partial class StripeEventProcessor(
         var outcome = status == SubscriptionStatuses.Trialing ? "Trialing." : wasPastDue ? "Paid; no longer past due." : "In good standing.";
         if (account.ActiveBillingSuspension is { } suspension)
         {
-            account.Lift(suspension, BillingActors.Stripe.Name, $"Stripe reported {facts.Type} ({facts.Id}).", now);
+            account.LiftBillingSuspension(suspension, BillingActors.Stripe.Name, $"Stripe reported {facts.Type} ({facts.Id}).", now);
             outcome += " Billing suspension lifted.";
         }
 
@@ -306,7 +306,7 @@ public sealed partial class StripeEventProcessor(
         return outcome;
     }
 
-    private static string EndAccess(TenancyDbContext db, TenantAccount account, StripeEventFacts facts, string status, DateTime now)
+    private static string EndAccess(TenancyDbContext db, BillingAccount account, StripeEventFacts facts, string status, DateTime now)
     {
         account.Billing!.SubscriptionStatus = status;
         if (account.ActiveBillingSuspension is not null)
@@ -317,7 +317,7 @@ public sealed partial class StripeEventProcessor(
         var reason = facts.Kind == BillingEventKind.SubscriptionDeleted
             ? $"Stripe deleted the subscription ({facts.Id})."
             : $"Stripe reports the subscription {status} ({facts.Id}).";
-        account.Suspend(db, SuspensionCategory.Billing, reason, BillingActors.Stripe.Name, now);
+        account.SuspendForBilling(db, reason, BillingActors.Stripe.Name, now);
         return $"Subscription {status}: suspended for billing.";
     }
 
@@ -331,11 +331,11 @@ public sealed partial class StripeEventProcessor(
         $"Unpaid since {billing.PastDueSince:yyyy-MM-dd HH:mm} UTC; the grace period ended {billing.GraceDeadline:yyyy-MM-dd HH:mm} UTC.";
 
     /// <summary>One audit entry per change of access: past due, settled, suspended, resumed.</summary>
-    private void AuditChanges(TenancyDbContext db, TenantAccount account, AccountState before, AccountState after, string outcome)
+    private void AuditChanges(TenancyDbContext db, BillingAccount account, AccountState before, AccountState after, string outcome)
     {
         var action =
-            !before.SuspendedForBilling && after.SuspendedForBilling ? BillingAuditActions.Suspended
-            : before.SuspendedForBilling && !after.SuspendedForBilling ? BillingAuditActions.Resumed
+            !before.SuspendedForBilling && after.SuspendedForBilling ? SuspensionAuditActions.Suspended
+            : before.SuspendedForBilling && !after.SuspendedForBilling ? SuspensionAuditActions.Resumed
             : before.PastDueSince is null && after.PastDueSince is not null ? BillingAuditActions.PastDue
             : before.PastDueSince is not null && after.PastDueSince is null ? BillingAuditActions.Settled
             : null;

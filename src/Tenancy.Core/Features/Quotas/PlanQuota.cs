@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Tenancy.Core.Features.Plans;
+using Tenancy.Core.Features.Usage;
 
 namespace Tenancy.Core.Features.Quotas;
 
@@ -55,10 +56,4 @@ internal sealed class PlanQuotaConfiguration : IEntityTypeConfiguration<PlanQuot
         quota.HasOne<Plan>().WithMany().HasForeignKey(q => q.PlanId).OnDelete(DeleteBehavior.Cascade);
         quota.HasData(PlanQuotaDefaults.All);
     }
-}
-
-/// <summary>The width of the metric name columns.</summary>
-internal static class QuotaMetricColumn
-{
-    public const int MaxLength = 32;
 }

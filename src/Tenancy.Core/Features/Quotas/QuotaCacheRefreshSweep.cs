@@ -1,20 +1,22 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Tenancy.Core.Features.Usage;
 using Tenancy.Core.Jobs;
 
 namespace Tenancy.Core.Features.Quotas;
 
 /// <summary>
 /// Runs <see cref="QuotaEnforcer.RefreshAsync"/> every <see cref="QuotaOptions.CacheRefreshInterval"/>
-/// (the first one interval after start: the cache starts empty), and flushes the enforcer's
-/// counters once more at shutdown. With an empty cache a run queries nothing, so hosts that never
+/// (the first one interval after start: the cache starts empty), and has the
+/// <see cref="UsageMeter"/> write what it counted once more at shutdown. With an empty cache a run queries nothing, so hosts that never
 /// enforce pay nothing. The cache is this process's own (the enforcer is a singleton), so every
 /// process that enforces quotas runs this sweep.
 /// </summary>
 public sealed partial class QuotaCacheRefreshSweep(
     IServiceScopeFactory scopes,
     QuotaEnforcer enforcer,
+    UsageMeter meter,
     IOptions<QuotaOptions> options,
     TimeProvider clock,
     ILogger<QuotaCacheRefreshSweep> logger) : PeriodicSweep(scopes, clock, logger)
@@ -33,7 +35,7 @@ public sealed partial class QuotaCacheRefreshSweep(
         await base.StopAsync(cancellationToken);
         try
         {
-            await enforcer.FlushAsync(cancellationToken);
+            await meter.FlushAsync(cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Tenancy.Core.Features.Usage;
 
 namespace Tenancy.Core.Features.Quotas;
 

@@ -1,3 +1,5 @@
+using Tenancy.Core.Features.Usage;
+
 namespace Tenancy.Core.Features.Quotas;
 
 /// <summary>One problem with a quota edit; <see cref="Metric"/> is null for the reason or the plan.</summary>

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Tenancy.Core.Features.Usage;
 
 namespace Tenancy.Core.Features.Quotas;
 

@@ -1,4 +1,5 @@
 using Tenancy.Core.Features.Tenants;
+using Tenancy.Core.Features.Usage;
 
 namespace Tenancy.Core.Features.Quotas;
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Tenancy.Core.Features.Audit;
+using Tenancy.Core.Features.Usage;
 
 namespace Tenancy.Core.Features.Quotas;
 

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Tenancy.Core.Features.Tenants;
+using Tenancy.Core.Features.Usage;
 
 namespace Tenancy.Core.Features.Quotas;
 

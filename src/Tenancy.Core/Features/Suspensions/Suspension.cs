@@ -1,3 +1,4 @@
+using Tenancy.Core.Features.Access;
 using Tenancy.Core.Features.Tenants;
 
 namespace Tenancy.Core.Features.Suspensions;
@@ -27,6 +28,14 @@ public static class SuspensionCategories
         SuspensionCategory.Other => "Other",
         _ => category.ToString(),
     };
+
+    /// <summary>What a tenant with these active suspensions is told when it is refused (<see cref="TenantAccess.SuspendedMessage"/>).</summary>
+    public static string DenialMessage(this IEnumerable<SuspensionCategory> active)
+    {
+        var categories = active.Distinct().Order().ToList();
+        var forBilling = categories.Remove(SuspensionCategory.Billing);
+        return TenantAccess.SuspendedMessage(forBilling, [.. categories.Select(c => c.ToLabel())]);
+    }
 }
 
 /// <summary>

@@ -1,8 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Tenancy.Core.Data;
+using Tenancy.Core.Features.Access;
 using Tenancy.Core.Features.Audit;
-using Tenancy.Core.Features.Billing;
-using Tenancy.Core.Features.Quotas;
 using Tenancy.Core.Features.Staff;
 using Tenancy.Core.Features.Tenants;
 
@@ -26,13 +25,16 @@ public sealed class SuspensionConflictException(string message) : Exception(mess
 /// Manual suspensions by staff (Support and Admin): each with a category, a reason and an
 /// actor, confirmed, audited in the same transaction, and taken under the tenant's row lock so
 /// it cannot interleave with the billing processor or the grace sweep. Paying does not lift a
-/// manual suspension; only staff do. Billing suspensions are lifted only by billing.
+/// manual suspension; only staff do. Billing suspensions are lifted only by billing. The status
+/// that follows is <see cref="TenantAccess.StatusFor"/> of the suspensions and billing's standing;
+/// once committed, the <see cref="ITenantAccessObserver"/>s (the quota enforcer) are told.
 /// </summary>
 public sealed class SuspensionService(
     IDbContextFactory<TenancyDbContext> contextFactory,
     AuditLog audit,
     TimeProvider clock,
-    QuotaEnforcer enforcer)
+    IBillingStandingReader billing,
+    IEnumerable<ITenantAccessObserver> observers)
 {
     public const int HistoryLimit = 200;
 
@@ -75,7 +77,7 @@ public sealed class SuspensionService(
 
         await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        await TenantAccount.LockAsync(db, tenantId, cancellationToken);
+        await TenantAccessLock.TakeAsync(db, tenantId, cancellationToken);
         var account = await TenantAccount.LoadAsync(db, tenantId, cancellationToken) ?? throw NotFound(tenantId);
         if (account.Tenant.Status == TenantStatus.Deleted)
         {
@@ -91,12 +93,12 @@ public sealed class SuspensionService(
         var now = clock.GetUtcNow().UtcDateTime;
         var before = new { account.Tenant.Status };
         var suspension = account.Suspend(db, category, reason, actor.Name, now);
-        account.UpdateStatus(now);
-        audit.Record(db, actor, BillingAuditActions.Suspended, tenantId, before,
+        account.UpdateStatus(await billing.ReadAsync(db, tenantId, cancellationToken), now);
+        audit.Record(db, actor, SuspensionAuditActions.Suspended, tenantId, before,
             new { account.Tenant.Status, Category = category.ToString(), SuspensionId = suspension.Id }, reason);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        await enforcer.ReloadAsync(tenantId, cancellationToken);
+        await NotifyAsync(tenantId, cancellationToken);
         return suspension;
     }
 
@@ -120,7 +122,7 @@ public sealed class SuspensionService(
 
         await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        await TenantAccount.LockAsync(db, tenantId, cancellationToken);
+        await TenantAccessLock.TakeAsync(db, tenantId, cancellationToken);
         var account = await TenantAccount.LoadAsync(db, tenantId, cancellationToken) ?? throw NotFound(tenantId);
         var chosen = new List<Suspension>();
         foreach (var id in suspensionIds.Distinct())
@@ -149,12 +151,20 @@ public sealed class SuspensionService(
             account.Lift(suspension, actor.Name, reason, now);
         }
 
-        account.UpdateStatus(now);
-        audit.Record(db, actor, BillingAuditActions.Resumed, tenantId, before, new { account.Tenant.Status }, reason);
+        account.UpdateStatus(await billing.ReadAsync(db, tenantId, cancellationToken), now);
+        audit.Record(db, actor, SuspensionAuditActions.Resumed, tenantId, before, new { account.Tenant.Status }, reason);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        await enforcer.ReloadAsync(tenantId, cancellationToken);
+        await NotifyAsync(tenantId, cancellationToken);
         return account.Tenant.Status;
+    }
+
+    private async Task NotifyAsync(Guid tenantId, CancellationToken cancellationToken)
+    {
+        foreach (var observer in observers)
+        {
+            await observer.AccessChangedAsync(tenantId, cancellationToken);
+        }
     }
 
     private static string Validate(string reason, bool confirmed, string verb)

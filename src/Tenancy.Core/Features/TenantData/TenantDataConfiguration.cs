@@ -1,8 +1,18 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
-using Tenancy.Core.Features.Tenants;
 
 namespace Tenancy.Core.Features.TenantData;
+
+/// <summary>
+/// Column widths of tenant data: the same as the tenant catalog's own names and emails. Each
+/// table's foreign key to <c>tenants</c> is declared on the tenant's side
+/// (<c>Tenants.TenantConfiguration</c>), so tenant data does not depend on the catalog.
+/// </summary>
+internal static class TenantDataColumns
+{
+    public const int NameMaxLength = 200;
+    public const int EmailMaxLength = 254;
+}
 
 internal sealed class MemberConfiguration : IEntityTypeConfiguration<Member>
 {
@@ -10,11 +20,10 @@ internal sealed class MemberConfiguration : IEntityTypeConfiguration<Member>
     {
         member.ToTable("members");
         member.HasKey(m => new { m.TenantId, m.Id });
-        member.Property(m => m.Email).HasMaxLength(Tenant.EmailMaxLength);
-        member.Property(m => m.Name).HasMaxLength(Tenant.NameMaxLength);
+        member.Property(m => m.Email).HasMaxLength(TenantDataColumns.EmailMaxLength);
+        member.Property(m => m.Name).HasMaxLength(TenantDataColumns.NameMaxLength);
         member.Property(m => m.Role).HasConversion<string>().HasMaxLength(16);
         member.HasIndex(m => new { m.TenantId, m.Email }).IsUnique();
-        member.HasOne<Tenant>().WithMany().HasForeignKey(m => m.TenantId).OnDelete(DeleteBehavior.Cascade);
     }
 }
 
@@ -24,8 +33,7 @@ internal sealed class ProjectConfiguration : IEntityTypeConfiguration<Project>
     {
         project.ToTable("projects");
         project.HasKey(p => new { p.TenantId, p.Id });
-        project.Property(p => p.Name).HasMaxLength(Tenant.NameMaxLength);
-        project.HasOne<Tenant>().WithMany().HasForeignKey(p => p.TenantId).OnDelete(DeleteBehavior.Cascade);
+        project.Property(p => p.Name).HasMaxLength(TenantDataColumns.NameMaxLength);
         project.HasMany(p => p.Items).WithOne()
             .HasForeignKey(i => new { i.TenantId, i.ProjectId })
             .HasPrincipalKey(p => new { p.TenantId, p.Id })
@@ -39,7 +47,7 @@ internal sealed class ProjectItemConfiguration : IEntityTypeConfiguration<Projec
     {
         item.ToTable("project_items");
         item.HasKey(i => new { i.TenantId, i.Id });
-        item.Property(i => i.Title).HasMaxLength(Tenant.NameMaxLength);
+        item.Property(i => i.Title).HasMaxLength(TenantDataColumns.NameMaxLength);
         item.HasIndex(i => new { i.TenantId, i.ProjectId });
     }
 }
@@ -52,6 +60,5 @@ internal sealed class TenantSettingConfiguration : IEntityTypeConfiguration<Tena
         setting.HasKey(s => new { s.TenantId, s.Key });
         setting.Property(s => s.Key).HasMaxLength(64);
         setting.Property(s => s.Value).HasMaxLength(2_000);
-        setting.HasOne<Tenant>().WithMany().HasForeignKey(s => s.TenantId).OnDelete(DeleteBehavior.Cascade);
     }
 }

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Tenancy.Core.Data;
+using Tenancy.Core.Features.TenantData;
 
 namespace Tenancy.Core.Features.Tenants;
 
@@ -21,6 +22,11 @@ internal sealed class TenantConfiguration(DatabaseProvider provider) : IEntityTy
         tenant.Property(t => t.StripeSubscriptionId).HasMaxLength(Tenant.StripeIdMaxLength);
 
         tenant.HasOne(t => t.Plan).WithMany().HasForeignKey(t => t.PlanId).OnDelete(DeleteBehavior.Restrict);
+
+        // The tenant's own data goes with it. Declared here, so tenant data need not know the catalog.
+        tenant.HasMany<Member>().WithOne().HasForeignKey(m => m.TenantId).OnDelete(DeleteBehavior.Cascade);
+        tenant.HasMany<Project>().WithOne().HasForeignKey(p => p.TenantId).OnDelete(DeleteBehavior.Cascade);
+        tenant.HasMany<TenantSetting>().WithOne().HasForeignKey(s => s.TenantId).OnDelete(DeleteBehavior.Cascade);
 
         // Name, slug and owner email in one lower-cased column, so a substring search is one
         // predicate and (on PostgreSQL) one trigram index instead of three.

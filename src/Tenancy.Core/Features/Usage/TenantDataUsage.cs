@@ -1,6 +1,5 @@
 using Microsoft.EntityFrameworkCore;
 using Tenancy.Core.Data;
-using Tenancy.Core.Features.Quotas;
 
 namespace Tenancy.Core.Features.Usage;
 
@@ -12,21 +11,27 @@ public static class TenantDataUsage
 {
     /// <summary>Members, projects or the sum of item sizes of the tenant, now.</summary>
     public static async Task<long> ReadAsync(TenancyDbContext db, Guid tenantId, QuotaMetric metric, CancellationToken cancellationToken = default) =>
-        metric switch
-        {
-            QuotaMetric.Seats => await db.Members.LongCountAsync(m => m.TenantId == tenantId, cancellationToken),
-            QuotaMetric.Projects => await db.Projects.LongCountAsync(p => p.TenantId == tenantId, cancellationToken),
-            QuotaMetric.StorageBytes => await db.ProjectItems.Where(i => i.TenantId == tenantId).SumAsync(i => (long?)i.SizeBytes, cancellationToken) ?? 0,
-            _ => throw new ArgumentException($"{metric} is not counted from tenant data.", nameof(metric)),
-        };
+        await CountAsync(db, tenantId, metric, async: true, cancellationToken);
 
-    /// <summary>The same, blocking (for the enforcer's synchronous checks).</summary>
-    public static long Read(TenancyDbContext db, Guid tenantId, QuotaMetric metric) =>
-        metric switch
+    /// <summary>
+    /// The same, blocking when <paramref name="async"/> is false (then the task is complete on
+    /// return: the enforcer's synchronous checks use it so).
+    /// </summary>
+    internal static async ValueTask<long> CountAsync(TenancyDbContext db, Guid tenantId, QuotaMetric metric, bool async, CancellationToken cancellationToken)
+    {
+        switch (metric)
         {
-            QuotaMetric.Seats => db.Members.LongCount(m => m.TenantId == tenantId),
-            QuotaMetric.Projects => db.Projects.LongCount(p => p.TenantId == tenantId),
-            QuotaMetric.StorageBytes => db.ProjectItems.Where(i => i.TenantId == tenantId).Sum(i => (long?)i.SizeBytes) ?? 0,
-            _ => throw new ArgumentException($"{metric} is not counted from tenant data.", nameof(metric)),
-        };
+            case QuotaMetric.Seats:
+                var members = db.Members.Where(m => m.TenantId == tenantId);
+                return async ? await members.LongCountAsync(cancellationToken) : members.LongCount();
+            case QuotaMetric.Projects:
+                var projects = db.Projects.Where(p => p.TenantId == tenantId);
+                return async ? await projects.LongCountAsync(cancellationToken) : projects.LongCount();
+            case QuotaMetric.StorageBytes:
+                var sizes = db.ProjectItems.Where(i => i.TenantId == tenantId).Select(i => (long?)i.SizeBytes);
+                return (async ? await sizes.SumAsync(cancellationToken) : sizes.Sum()) ?? 0;
+            default:
+                throw new ArgumentException($"{metric} is not counted from tenant data.", nameof(metric));
+        }
+    }
 }

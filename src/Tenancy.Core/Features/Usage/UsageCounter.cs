@@ -1,6 +1,5 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
-using Tenancy.Core.Features.Quotas;
 using Tenancy.Core.Features.Tenants;
 
 namespace Tenancy.Core.Features.Usage;

@@ -1,6 +1,5 @@
 using Microsoft.EntityFrameworkCore;
 using Tenancy.Core.Data;
-using Tenancy.Core.Features.Quotas;
 
 namespace Tenancy.Core.Features.Usage;
 

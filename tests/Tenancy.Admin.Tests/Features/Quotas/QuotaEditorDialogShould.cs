@@ -6,6 +6,7 @@ using Tenancy.Admin.Tests.Infrastructure;
 using Tenancy.Core.Features.Quotas;
 using Tenancy.Core.Features.Staff;
 using Tenancy.Core.Features.TenantData;
+using Tenancy.Core.Features.Usage;
 
 namespace Tenancy.Admin.Tests.Features.Quotas;
 

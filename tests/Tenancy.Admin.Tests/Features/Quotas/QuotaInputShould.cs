@@ -1,5 +1,6 @@
 using Tenancy.Admin.Features.Quotas;
 using Tenancy.Core.Features.Quotas;
+using Tenancy.Core.Features.Usage;
 
 namespace Tenancy.Admin.Tests.Features.Quotas;
 

@@ -8,6 +8,7 @@ using Tenancy.Core.Features.Plans;
 using Tenancy.Core.Features.Quotas;
 using Tenancy.Core.Features.Suspensions;
 using Tenancy.Core.Features.Tenants;
+using Tenancy.Core.Features.Usage;
 using Tenancy.Core.Tests.Infrastructure;
 using Tenancy.Testing;
 
@@ -30,13 +31,13 @@ public sealed class BillingHarness
         Stripe = stripe ?? new StripeOptions { WebhookSecret = StripeTestEvents.Secret };
         Signal = new BillingSignal();
         Audit = new AuditLog(database.ContextFactory, clock);
-        Enforcer = new QuotaEnforcer(database.ContextFactory, clock);
+        Enforcer = new QuotaEnforcer(database.ContextFactory, new UsageMeter(database.ContextFactory, clock), clock);
         Receiver = new StripeWebhookReceiver(database.ContextFactory, Microsoft.Extensions.Options.Options.Create(Stripe), Signal, clock, NullLogger<StripeWebhookReceiver>.Instance);
         Probe = new BatchProbe();
         Processor = NewProcessor(Probe);
         Sweeper = new GraceSweeper(database.ContextFactory, Audit, Signal, clock, NullLogger<GraceSweeper>.Instance);
         Billing = new BillingService(database.ContextFactory, Audit, Signal, clock);
-        Suspensions = new SuspensionService(database.ContextFactory, Audit, clock, Enforcer);
+        Suspensions = new SuspensionService(database.ContextFactory, Audit, clock, new BillingStandingReader(), [Enforcer]);
     }
 
     public TestDatabase Database { get; }

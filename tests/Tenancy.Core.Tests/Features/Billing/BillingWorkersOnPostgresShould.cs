@@ -55,7 +55,7 @@ public sealed class BillingWorkersOnPostgresShould(PostgresDatabase database) : 
         var audit = await db.AuditLog.Where(a => a.TenantId != null && tenantIds.Contains(a.TenantId.Value)).ToListAsync(Cancellation);
         Assert.All(audit.GroupBy(a => a.TenantId), g =>
         {
-            Assert.Single(g, a => a.Action == BillingAuditActions.Suspended);
+            Assert.Single(g, a => a.Action == SuspensionAuditActions.Suspended);
             Assert.True(g.Count(a => a.Action == BillingAuditActions.PastDue) <= 1);
         });
         Assert.Equal(0, await db.StripeEvents.CountAsync(
@@ -129,7 +129,7 @@ public sealed class BillingWorkersOnPostgresShould(PostgresDatabase database) : 
         var suspensions = await db.Suspensions.Where(s => ids.Contains(s.TenantId)).ToListAsync(Cancellation);
         Assert.Equal(tenants.Count, suspensions.Count);
         Assert.All(suspensions, s => Assert.Equal(SuspensionCategory.Billing, s.Category));
-        Assert.Equal(tenants.Count, await db.AuditLog.CountAsync(a => a.TenantId != null && ids.Contains(a.TenantId.Value) && a.Action == BillingAuditActions.Suspended, Cancellation));
+        Assert.Equal(tenants.Count, await db.AuditLog.CountAsync(a => a.TenantId != null && ids.Contains(a.TenantId.Value) && a.Action == SuspensionAuditActions.Suspended, Cancellation));
     }
 
     [Fact]

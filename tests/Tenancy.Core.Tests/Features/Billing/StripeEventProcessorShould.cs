@@ -6,6 +6,7 @@ using Tenancy.Core.Features.Quotas;
 using Tenancy.Core.Features.Staff;
 using Tenancy.Core.Features.Suspensions;
 using Tenancy.Core.Features.Tenants;
+using Tenancy.Core.Features.Usage;
 using Tenancy.Core.Tests.Infrastructure;
 using Tenancy.Testing;
 using static Tenancy.Core.Tests.Features.Quotas.QuotaTestData;
@@ -115,7 +116,7 @@ public abstract class StripeEventProcessorShould(TestDatabase database)
         await billing.Sweeper.SweepAsync(Cancellation);
         await billing.Sweeper.SweepAsync(Cancellation);
         Assert.Single(await billing.SuspensionsAsync(tenant.Id));
-        Assert.Equal([BillingAuditActions.PastDue, BillingAuditActions.Suspended], (await billing.AuditAsync(tenant.Id)).Select(a => a.Action));
+        Assert.Equal([BillingAuditActions.PastDue, SuspensionAuditActions.Suspended], (await billing.AuditAsync(tenant.Id)).Select(a => a.Action));
     }
 
     [Fact]
@@ -136,7 +137,7 @@ public abstract class StripeEventProcessorShould(TestDatabase database)
         Assert.False(suspension.IsActive);
         Assert.Equal(BillingActors.Stripe.Name, suspension.LiftedBy);
         Assert.True((await billing.Enforcer.CheckAsync(tenant.Id, QuotaMetric.ApiRequestsPerMonth, 1, Cancellation)).Allowed);
-        Assert.Equal(BillingAuditActions.Resumed, (await billing.AuditAsync(tenant.Id))[^1].Action);
+        Assert.Equal(SuspensionAuditActions.Resumed, (await billing.AuditAsync(tenant.Id))[^1].Action);
     }
 
     [Theory]

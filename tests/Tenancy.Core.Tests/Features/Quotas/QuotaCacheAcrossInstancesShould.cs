@@ -9,6 +9,7 @@ using Tenancy.Core.Data;
 using Tenancy.Core.Features.Audit;
 using Tenancy.Core.Features.Plans;
 using Tenancy.Core.Features.Quotas;
+using Tenancy.Core.Features.Usage;
 using Tenancy.Core.Jobs;
 using Tenancy.Core.Tests.Infrastructure;
 using static Tenancy.Core.Tests.Features.Quotas.QuotaTestData;

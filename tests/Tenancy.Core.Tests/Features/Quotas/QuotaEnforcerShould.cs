@@ -183,14 +183,15 @@ public abstract class QuotaEnforcerShould(TestDatabase database)
     {
         var tenant = await CreateTenantAsync(database, PlanCatalog.Free);
         var janEnd = new FakeTimeProvider(new DateTimeOffset(2026, 1, 31, 23, 59, 59, TimeSpan.Zero));
-        var enforcer = Enforcer(database, janEnd);
+        var meter = new UsageMeter(database.ContextFactory, janEnd);
+        var enforcer = Enforcer(database, janEnd, meter);
 
         Assert.True(enforcer.TryConsume(tenant, QuotaMetric.ApiRequestsPerMonth, 10_000).Allowed);
         var lastSecondOfJanuary = enforcer.TryConsume(tenant, QuotaMetric.ApiRequestsPerMonth);
         janEnd.Advance(TimeSpan.FromSeconds(1)); // 2026-02-01T00:00:00Z
         var checkInFebruary = enforcer.Check(tenant, QuotaMetric.ApiRequestsPerMonth, 10_000);
         var firstOfFebruary = enforcer.TryConsume(tenant, QuotaMetric.ApiRequestsPerMonth, 7);
-        await enforcer.FlushAsync(Cancellation);
+        await meter.FlushAsync(Cancellation);
 
         Assert.Equal(QuotaDenial.OverQuota, lastSecondOfJanuary.Reason);
         Assert.True(checkInFebruary.Allowed);

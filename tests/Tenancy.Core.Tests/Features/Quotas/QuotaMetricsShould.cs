@@ -1,5 +1,6 @@
 using Tenancy.Core.Features.Plans;
 using Tenancy.Core.Features.Quotas;
+using Tenancy.Core.Features.Usage;
 
 namespace Tenancy.Core.Tests.Features.Quotas;
 

@@ -6,6 +6,7 @@ using Tenancy.Core.Features.Quotas;
 using Tenancy.Core.Features.Staff;
 using Tenancy.Core.Features.TenantData;
 using Tenancy.Core.Features.Tenants;
+using Tenancy.Core.Features.Usage;
 using Tenancy.Core.Tests.Infrastructure;
 
 namespace Tenancy.Core.Tests.Features.Quotas;
@@ -86,7 +87,8 @@ public static class QuotaTestData
             .ExecuteUpdateAsync(s => s.SetProperty(t => t.Status, status), TestContext.Current.CancellationToken);
     }
 
-    public static QuotaEnforcer Enforcer(TestDatabase database, TimeProvider clock) => new(database.ContextFactory, clock);
+    public static QuotaEnforcer Enforcer(TestDatabase database, TimeProvider clock, UsageMeter? meter = null) =>
+        new(database.ContextFactory, meter ?? new UsageMeter(database.ContextFactory, clock), clock);
 
     public static QuotaService Service(TestDatabase database, TimeProvider clock, QuotaEnforcer? enforcer = null) =>
         new(database.ContextFactory, new AuditLog(database.ContextFactory, clock), clock, enforcer ?? Enforcer(database, clock), NullLogger<QuotaService>.Instance);

@@ -4,6 +4,7 @@ using Tenancy.Core.Features.Quotas;
 using Tenancy.Core.Features.Staff;
 using Tenancy.Core.Features.Suspensions;
 using Tenancy.Core.Features.Tenants;
+using Tenancy.Core.Features.Usage;
 using Tenancy.Core.Tests.Features.Billing;
 using Tenancy.Core.Tests.Infrastructure;
 using Tenancy.Testing;
@@ -30,7 +31,7 @@ public abstract class SuspensionServiceShould(TestDatabase database)
         Assert.Equal((SuspensionCategory.Abuse, Why, Support.Name, TenantStatus.Active), (suspension.Category, suspension.Reason, suspension.StartedBy, suspension.StatusBefore));
         Assert.Equal(TenantStatus.Suspended, (await billing.TenantAsync(tenant.Id)).Status);
         var audit = Assert.Single(await billing.AuditAsync(tenant.Id));
-        Assert.Equal((BillingAuditActions.Suspended, Support.Subject, Why), (audit.Action, audit.ActorSubject, audit.Reason));
+        Assert.Equal((SuspensionAuditActions.Suspended, Support.Subject, Why), (audit.Action, audit.ActorSubject, audit.Reason));
         Assert.Contains("\"Abuse\"", audit.After, StringComparison.Ordinal);
         var denied = await billing.Enforcer.CheckAsync(tenant.Id, QuotaMetric.ApiRequestsPerSecond, 1, Cancellation);
         Assert.Equal(QuotaDenial.TenantSuspended, denied.Reason);
@@ -104,7 +105,7 @@ public abstract class SuspensionServiceShould(TestDatabase database)
         Assert.All(history, s => Assert.False(s.IsActive));
         Assert.Equal((Admin.Name, "Migration finished, customer called"), (history[1].LiftedBy, history[1].LiftReason));
         Assert.Equal(
-            [BillingAuditActions.Suspended, BillingAuditActions.Suspended, BillingAuditActions.Resumed, BillingAuditActions.Resumed],
+            [SuspensionAuditActions.Suspended, SuspensionAuditActions.Suspended, SuspensionAuditActions.Resumed, SuspensionAuditActions.Resumed],
             (await billing.AuditAsync(tenant.Id)).Select(a => a.Action));
         Assert.True((await billing.Enforcer.CheckAsync(tenant.Id, QuotaMetric.ApiRequestsPerSecond, 1, Cancellation)).Allowed);
     }
@@ -134,7 +135,7 @@ public abstract class SuspensionServiceShould(TestDatabase database)
         var error = await Assert.ThrowsAsync<SuspensionConflictException>(() => billing.Suspensions.ResumeAsync(Support, tenant.Id, [abuse.Id], "Pages removed, checked by hand", true, Cancellation));
 
         Assert.Contains(Admin.Name, error.Message, StringComparison.Ordinal);
-        Assert.Single(await billing.AuditAsync(tenant.Id), a => a.Action == BillingAuditActions.Resumed);
+        Assert.Single(await billing.AuditAsync(tenant.Id), a => a.Action == SuspensionAuditActions.Resumed);
     }
 
     [Fact]

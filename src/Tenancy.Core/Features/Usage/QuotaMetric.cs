@@ -1,10 +1,11 @@
-namespace Tenancy.Core.Features.Quotas;
+namespace Tenancy.Core.Features.Usage;
 
 /// <summary>
-/// What a quota limits. Stored as its name (a bounded string); the values index the arrays of
-/// <see cref="QuotaMetrics"/> and the enforcer's snapshots, so keep them dense from 0.
-/// To add a metric: add it here, describe it in <see cref="QuotaMetrics.All"/>, give every plan a
-/// default in <see cref="PlanQuotaDefaults"/> and add a migration (scripts/add-migration.sh).
+/// What the usage meter counts and a quota limits. Stored as its name (a bounded string); the
+/// values index the arrays of <see cref="QuotaMetrics"/>, the meter and the enforcer, so keep them
+/// dense from 0. The catalog lives with usage (which counts) so that quotas (which limit) build on
+/// it. To add a metric: add it here, describe it in <see cref="QuotaMetrics.All"/>, give every plan
+/// a default in <c>Quotas.PlanQuotaDefaults</c> and add a migration (scripts/add-migration.sh).
 /// </summary>
 public enum QuotaMetric
 {
@@ -117,4 +118,10 @@ public static class QuotaMetrics
         var start = new DateTime(utc.Year, utc.Month, 1, 0, 0, 0, DateTimeKind.Utc);
         return (start, start.AddMonths(1));
     }
+}
+
+/// <summary>The width of the metric name columns.</summary>
+internal static class QuotaMetricColumn
+{
+    public const int MaxLength = 32;
 }
