@@ -59,7 +59,7 @@ internal sealed class DemoAccount(Guid tenantId)
 
 /// <summary>
 /// Billing state that agrees with each demo tenant's status under the domain's rule
-/// (<see cref="TenantAccount"/>): a PastDue tenant has a past-due billing row inside its grace
+/// (<see cref="Features.Access.TenantAccess.StatusFor"/>): a PastDue tenant has a past-due billing row inside its grace
 /// period; a Suspended tenant has an active suspension (a billing one, after its grace period
 /// ran out, or a manual one); no other tenant has an active suspension.
 /// </summary>
