@@ -163,6 +163,33 @@ public abstract class TenantRewindShould(TestDatabase database) : IAsyncLifetime
         Assert.Equal(changes, await ChangeCountAsync(tenant));
     }
 
+    [Fact]
+    public async Task RefuseAMomentBeforeTheTenantsDataWasBulkLoadedWithoutCapture()
+    {
+        var tenant = await CreateTenantAsync();
+        var beforeLoad = await MomentAsync();
+        await using (var db = database.CreateContext())
+        {
+            // What the seed command records for each tenant it loads without capture.
+            var tenantValue = database.Provider == DatabaseProvider.Postgres ? (object)new[] { tenant } : tenant.ToString().ToUpperInvariant();
+            var parameter = database.Provider == DatabaseProvider.Postgres ? "tenants" : "tenant";
+            await using var command = db.Database.GetDbConnection().CreateCommand();
+            await db.Database.OpenConnectionAsync(Cancellation);
+            command.CommandText = ChangeCaptureSql.HistoryStartSql(database.Provider);
+            var p = command.CreateParameter();
+            p.ParameterName = parameter;
+            p.Value = tenantValue;
+            command.Parameters.Add(p);
+            await command.ExecuteNonQueryAsync(Cancellation);
+        }
+
+        var afterLoad = await MomentAsync();
+
+        var refused = await Assert.ThrowsAsync<RestoreRefusedException>(() => Rewind.PreviewAsync(tenant, beforeLoad, Cancellation));
+        Assert.Contains("bulk-loaded without capture", refused.Message, StringComparison.Ordinal);
+        Assert.Equal(0, (await Rewind.PreviewAsync(tenant, afterLoad, Cancellation)).Total);
+    }
+
     private static readonly DateTime Start = new(2026, 11, 1, 9, 0, 0, DateTimeKind.Utc);
 
     private static Project NewProject(Guid tenant, string name) => new() { TenantId = tenant, Name = name, CreatedAt = Start, UpdatedAt = Start };
