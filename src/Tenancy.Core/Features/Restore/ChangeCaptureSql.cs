@@ -95,6 +95,36 @@ public static class ChangeCaptureSql
     }
 
     /// <summary>
+    /// SQL that sets capture aside for the rest of a bulk load's transaction: PostgreSQL disables
+    /// the tables' user triggers (only capture triggers are on tenant tables; foreign keys are
+    /// internal triggers and stay), SQLite drops the triggers (its DDL is transactional). Other
+    /// transactions never see the tables without capture: they wait on the table lock (PostgreSQL)
+    /// or the single writer (SQLite). End the load with <see cref="ResumeForBulkLoad"/>.
+    /// </summary>
+    public static string SuspendForBulkLoad(IReadOnlyModel model, DatabaseProvider provider) =>
+        provider == DatabaseProvider.Postgres
+            ? string.Concat(Tables(model).Select(t => $"ALTER TABLE {Quote(t.Name)} DISABLE TRIGGER USER;\n"))
+            : Uninstall(model, provider);
+
+    /// <summary>SQL that puts capture back after <see cref="SuspendForBulkLoad"/>, in the same transaction (PostgreSQL keeps the installed trigger style).</summary>
+    public static string ResumeForBulkLoad(IReadOnlyModel model, DatabaseProvider provider) =>
+        provider == DatabaseProvider.Postgres
+            ? string.Concat(Tables(model).Select(t => $"ALTER TABLE {Quote(t.Name)} ENABLE TRIGGER USER;\n"))
+            : Install(model, provider);
+
+    /// <summary>
+    /// SQL that records, for tenants whose data a bulk load wrote without capture, that their
+    /// history starts now (<see cref="TenantChangeOp.HistoryStart"/>): a restore cannot go back
+    /// before it. Parameter <c>@tenants</c>: a uuid array (PostgreSQL); <c>@tenant</c>: one id, run per tenant (SQLite).
+    /// </summary>
+    public static string HistoryStartSql(DatabaseProvider provider) =>
+        provider == DatabaseProvider.Postgres
+            ? "INSERT INTO tenant_changes (tenant_id, changed_at, table_name, row_key, op, transaction_id) " +
+              "SELECT t, now(), '', '{}', 'L', pg_current_xact_id()::text::bigint FROM unnest(@tenants) AS t"
+            : "INSERT INTO tenant_changes (tenant_id, changed_at, table_name, row_key, op) " +
+              "VALUES (@tenant, strftime('%Y-%m-%d %H:%M:%f', 'now'), '', '{}', 'L')";
+
+    /// <summary>
     /// The PostgreSQL statement that takes the freeze lock of the tenant in <paramref name="tenantIdSql"/>
     /// shared, or fails the write with <see cref="BeingRestoredSqlState"/> while a restore holds it exclusively.
     /// </summary>
