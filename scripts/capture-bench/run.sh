@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Cost of change capture on PostgreSQL (decision 0005): 10,000 single-row UPDATE transactions
 # (pgbench, 1 client), then one 10,000-row UPDATE and one 10,000-row INSERT, without capture,
-# with row-level triggers and with statement-level triggers (transition tables); 3 rounds.
+# with row-level triggers, with statement-level triggers (transition tables), and statement-level
+# without the per-tenant shared advisory lock (the freeze) to show what the lock costs; 3 rounds.
 # Needs a running server: PGHOST/PGPORT/PGUSER as for psql; PG_BIN (default
 # /usr/lib/postgresql/15/bin) holds psql and pgbench. Creates and drops database capture_bench.
 # Run it under the shared CPU lock: flock /tmp/tenancy-cpu.lock scripts/capture-bench/run.sh
@@ -11,7 +12,7 @@ cd "$(dirname "$0")"
 $B/psql -qX -d postgres -c "DROP DATABASE IF EXISTS capture_bench" -c "CREATE DATABASE capture_bench"
 export PGDATABASE=capture_bench
 for round in 1 2 3; do
-  for mode in none row stmt; do
+  for mode in none row stmt stmt-nolock; do
     $B/psql -qX -v ON_ERROR_STOP=1 -f setup.sql >/dev/null 2>&1
     $B/psql -qX -v ON_ERROR_STOP=1 -f mode-none.sql >/dev/null 2>&1
     if [ $mode != none ]; then $B/psql -qX -v ON_ERROR_STOP=1 -f mode-$mode.sql; fi

@@ -35,5 +35,17 @@ BEGIN
   SELECT o.tenant_id, TG_ARGV[0], jsonb_build_object('id', o.id), left(TG_OP, 1), to_jsonb(o) FROM old_rows o;
   RETURN NULL;
 END $f$;
+CREATE OR REPLACE FUNCTION capture_ins_stmt_nolock() RETURNS trigger LANGUAGE plpgsql AS $f$
+BEGIN
+  INSERT INTO tenant_changes (tenant_id, table_name, row_key, op, before)
+  SELECT n.tenant_id, TG_ARGV[0], jsonb_build_object('id', n.id), 'I', NULL FROM new_rows n;
+  RETURN NULL;
+END $f$;
+CREATE OR REPLACE FUNCTION capture_old_stmt_nolock() RETURNS trigger LANGUAGE plpgsql AS $f$
+BEGIN
+  INSERT INTO tenant_changes (tenant_id, table_name, row_key, op, before)
+  SELECT o.tenant_id, TG_ARGV[0], jsonb_build_object('id', o.id), left(TG_OP, 1), to_jsonb(o) FROM old_rows o;
+  RETURN NULL;
+END $f$;
 INSERT INTO items SELECT '0190d3a6-0000-7000-8000-000000000001', g, 'item ' || g, g FROM generate_series(1, 10000) g;
 VACUUM ANALYZE items;

@@ -42,7 +42,7 @@ public static class ChangeCaptureSql
             .OrderBy(t => t.Name, StringComparer.Ordinal)
             .ToList();
 
-    /// <summary>The names of the triggers that capture <paramref name="table"/>'s writes, for tests and for a bulk load that sets capture aside.</summary>
+    /// <summary>The names of the triggers that capture <paramref name="table"/>'s writes in <paramref name="style"/> (SQLite: always its row triggers).</summary>
     public static IReadOnlyList<string> TriggerNames(string table, DatabaseProvider provider, CaptureStyle style = CaptureStyle.Statement) =>
         provider == DatabaseProvider.Postgres && style == CaptureStyle.Row
             ? [$"{table}_capture"]

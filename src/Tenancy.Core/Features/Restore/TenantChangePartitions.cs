@@ -3,8 +3,8 @@ namespace Tenancy.Core.Features.Restore;
 /// <summary>
 /// On PostgreSQL <c>tenant_changes</c> is partitioned by week of <c>changed_at</c> (Monday 00:00
 /// UTC), so the retention purge drops whole partitions instead of deleting rows (decision 0005).
-/// A <c>DEFAULT</c> partition catches a change no weekly partition covers yet, so a write never
-/// fails for want of one.
+/// A <c>DEFAULT</c> partition catches a change no weekly partition covers yet (the purge sweep
+/// creates them <see cref="WeeksAhead"/> weeks ahead), so a write never fails for want of one.
 /// </summary>
 public static class TenantChangePartitions
 {
@@ -40,7 +40,11 @@ public static class TenantChangePartitions
         BEGIN
           FOR i IN 0..weeks LOOP
             name := 'tenant_changes_w' || to_char(week_start AT TIME ZONE 'UTC', 'YYYYMMDD');
-            IF to_regclass(name) IS NULL THEN
+            -- A week whose rows already went to the default partition keeps them there (a
+            -- partition cannot be carved out of it); the purge deletes them in time.
+            IF to_regclass(name) IS NULL AND NOT EXISTS (
+                SELECT 1 FROM tenant_changes_default
+                WHERE changed_at >= week_start AND changed_at < week_start + interval '7 days') THEN
               EXECUTE format('CREATE TABLE %I PARTITION OF tenant_changes FOR VALUES FROM (%L) TO (%L)',
                              name, week_start, week_start + interval '7 days');
               created := created + 1;
