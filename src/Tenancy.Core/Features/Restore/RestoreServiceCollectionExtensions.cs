@@ -5,9 +5,10 @@ namespace Tenancy.Core.Features.Restore;
 public static class RestoreServiceCollectionExtensions
 {
     /// <summary>
-    /// The change log's upkeep (<see cref="ChangeLogPurge"/>, <see cref="RestoreOptions"/>); its
-    /// <see cref="ChangeLogPurgeSweep"/> comes with <c>AddTenancyJobs</c>. Capture itself needs no
-    /// services: the migrations install it as triggers.
+    /// The change log's upkeep (<see cref="ChangeLogPurge"/>, <see cref="RestoreOptions"/>; its
+    /// <see cref="ChangeLogPurgeSweep"/> comes with <c>AddTenancyJobs</c>) and the rewind of one
+    /// tenant (<see cref="TenantRewind"/>). Capture itself needs no services: the migrations
+    /// install it as triggers.
     /// </summary>
     public static IServiceCollection AddTenancyRestore(this IServiceCollection services)
     {
@@ -16,6 +17,7 @@ public static class RestoreServiceCollectionExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.AddSingleton<ChangeLogPurge>();
+        services.AddSingleton<TenantRewind>();
         return services;
     }
 }
