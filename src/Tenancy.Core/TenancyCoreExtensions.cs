@@ -8,6 +8,7 @@ using Tenancy.Core.Data.Seeding;
 using Tenancy.Core.Features.Audit;
 using Tenancy.Core.Features.Billing;
 using Tenancy.Core.Features.Quotas;
+using Tenancy.Core.Features.Restore;
 using Tenancy.Core.Features.Suspensions;
 using Tenancy.Core.Features.Tenants;
 using Tenancy.Core.Features.Usage;
@@ -39,7 +40,7 @@ public static class TenancyCoreExtensions
     }
 
     /// <summary>
-    /// The feature services (tenant catalog, audit, quotas, billing and suspensions) with their
+    /// The feature services (tenant catalog, audit, quotas, billing, suspensions, the change log's purge) with their
     /// options, without the database, its start-up or background work: what the app registers
     /// through <see cref="AddTenancyCore"/> and the component tests build their services from, so
     /// a wiring mistake fails both. Needs an <see cref="IDbContextFactory{TContext}"/> of
@@ -55,6 +56,7 @@ public static class TenancyCoreExtensions
         services.AddTenancyQuotas();
         services.AddTenancySuspensions();
         services.AddTenancyBilling();
+        services.AddTenancyRestore();
         return services;
     }
 

@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Tenancy.Core.Features.Billing;
 using Tenancy.Core.Features.Quotas;
+using Tenancy.Core.Features.Restore;
 
 namespace Tenancy.Core;
 
@@ -19,6 +20,7 @@ public static class TenancyJobsExtensions
         builder.Services.AddHostedService<StripeEventWorker>();
         builder.Services.AddHostedService<GracePeriodSweep>();
         builder.Services.AddHostedService<QuotaCacheRefreshSweep>();
+        builder.Services.AddHostedService<ChangeLogPurgeSweep>();
         return builder;
     }
 }

@@ -3,6 +3,7 @@ using Tenancy.Core.Features.Audit;
 using Tenancy.Core.Features.Billing;
 using Tenancy.Core.Features.Plans;
 using Tenancy.Core.Features.Quotas;
+using Tenancy.Core.Features.Restore;
 using Tenancy.Core.Features.Suspensions;
 using Tenancy.Core.Features.TenantData;
 using Tenancy.Core.Features.Tenants;
@@ -50,12 +51,19 @@ public abstract class TenancyDbContext(DbContextOptions options) : DbContext(opt
 
     public DbSet<Suspension> Suspensions => Set<Suspension>();
 
+    public DbSet<TenantChange> TenantChanges => Set<TenantChange>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
-        // TenantConfiguration depends on the provider, so it is applied by hand below.
-        modelBuilder.ApplyConfigurationsFromAssembly(typeof(TenancyDbContext).Assembly, t => t != typeof(TenantConfiguration));
+        // These configurations depend on the provider, so they are applied by hand below.
+        modelBuilder.ApplyConfigurationsFromAssembly(
+            typeof(TenancyDbContext).Assembly, t => t != typeof(TenantConfiguration) && t != typeof(TenantChangeConfiguration));
         modelBuilder.ApplyConfiguration(new TenantConfiguration(Provider));
+        modelBuilder.ApplyConfiguration(new TenantChangeConfiguration(Provider));
         SnakeCaseNames.Apply(modelBuilder);
+
+        // Every write to tenant data is captured by triggers the migrations generate from this mark.
+        ChangeCaptureSql.MarkCapturedTables(modelBuilder, typeof(ITenantOwned).IsAssignableFrom);
         modelBuilder.HasDbFunction(typeof(SearchFunctions).GetMethod(nameof(SearchFunctions.StrPos))!)
             .HasName(Provider == DatabaseProvider.Postgres ? "strpos" : "instr")
             .IsBuiltIn();

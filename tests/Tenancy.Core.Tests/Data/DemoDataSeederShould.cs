@@ -3,7 +3,9 @@ using Microsoft.Extensions.Time.Testing;
 using Tenancy.Core.Data;
 using Tenancy.Core.Data.Seeding;
 using Tenancy.Core.Features.Billing;
+using Tenancy.Core.Features.Restore;
 using Tenancy.Core.Features.Suspensions;
+using Tenancy.Core.Features.TenantData;
 using Tenancy.Core.Features.Tenants;
 using Tenancy.Core.Tests.Infrastructure;
 
@@ -41,6 +43,32 @@ public abstract class DemoDataSeederShould(TestDatabase database) : IAsyncLifeti
     {
         GC.SuppressFinalize(this);
         return ValueTask.CompletedTask;
+    }
+
+    /// <summary>The seed sets change capture aside (decision 0005): it logs one history start per tenant it gave data, and capture is on again afterwards.</summary>
+    [Fact]
+    public async Task StartTheHistoryOfSeededTenantsInsteadOfCapturingTheLoad()
+    {
+        await using var db = Database.CreateContext();
+        var changes = await db.TenantChanges.AsNoTracking().ToListAsync(Cancellation);
+        var tenantsWithData = await db.Members.Select(m => m.TenantId)
+            .Union(db.Projects.Select(p => p.TenantId))
+            .Union(db.TenantSettings.Select(s => s.TenantId))
+            .ToListAsync(Cancellation);
+
+        Assert.NotEmpty(tenantsWithData);
+        Assert.All(changes, c => Assert.Equal(TenantChangeOp.HistoryStart, c.Op));
+        Assert.Equal(tenantsWithData.Order(), changes.Select(c => c.TenantId).Order());
+
+        await using var transaction = await db.Database.BeginTransactionAsync(Cancellation);
+        var member = new Member { TenantId = tenantsWithData[0], Email = "after-seed@example.test", Name = "After", CreatedAt = Now };
+        db.Members.Add(member);
+        await db.SaveChangesAsync(Cancellation);
+        var captured = await db.TenantChanges.AsNoTracking()
+            .Where(c => c.TenantId == member.TenantId && c.Op == TenantChangeOp.Insert).ToListAsync(Cancellation);
+        await transaction.RollbackAsync(Cancellation);
+
+        Assert.Equal("members", Assert.Single(captured).TableName);
     }
 
     [Fact]

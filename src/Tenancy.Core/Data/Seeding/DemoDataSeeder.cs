@@ -41,7 +41,9 @@ public sealed record SeedPhase(string Name, TimeSpan Elapsed, long Rows)
 /// definitions afterwards, then vacuums and analyses. SQLite (<see cref="SqliteDemoLoader"/>):
 /// prepared INSERTs re-bound per row; into an empty catalog one transaction with the indexes
 /// built at the end, otherwise <see cref="SqliteDemoLoader.TenantsPerTransaction"/> tenants per
-/// transaction. Measured rates: docs/benchmarks.md.
+/// transaction. Measured rates: docs/benchmarks.md. Both set change capture aside inside their
+/// transactions and record a history start for each tenant they give data (decision 0005), so a
+/// seed does not fill the change log and a restore cannot reach back before it.
 /// </remarks>
 public sealed partial class DemoDataSeeder(
     IDbContextFactory<TenancyDbContext> contextFactory,

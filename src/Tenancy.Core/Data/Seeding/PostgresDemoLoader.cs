@@ -1,7 +1,10 @@
 using System.Diagnostics;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Metadata;
 using Npgsql;
 using NpgsqlTypes;
+using Tenancy.Core.Features.Restore;
 
 namespace Tenancy.Core.Data.Seeding;
 
@@ -86,6 +89,11 @@ internal static class PostgresDemoLoader
                 await ExecuteAsync(connection, "SET LOCAL maintenance_work_mem = '1GB'", cancellationToken);
                 await ExecuteAsync(connection, "SET LOCAL max_parallel_maintenance_workers = 2", cancellationToken);
 
+                // Demo rows have no earlier state worth keeping: change capture is set aside for
+                // this transaction and each seeded tenant's history starts at the load (decision 0005).
+                var model = db.GetService<IDesignTimeModel>().Model;
+                await ExecuteAsync(connection, ChangeCaptureSql.SuspendForBulkLoad(model, DatabaseProvider.Postgres), cancellationToken);
+
                 // A bulk load sets aside what costs most per row and is cheapest to build once at
                 // the end: the secondary indexes of the catalog (one of them a trigram GIN index)
                 // and the foreign keys of the loaded tables (checked by a trigger per row, but by
@@ -150,6 +158,16 @@ internal static class PostgresDemoLoader
                     await ExecuteAsync(connection, create, cancellationToken);
                     phases.Add(new SeedPhase("create index " + name, step.Elapsed, 0));
                 }
+
+                var history = Stopwatch.StartNew();
+                await using (var start = new NpgsqlCommand(ChangeCaptureSql.HistoryStartSql(DatabaseProvider.Postgres), connection))
+                {
+                    start.Parameters.AddWithValue("tenants", owners.Select(o => o.TenantId).ToArray());
+                    await start.ExecuteNonQueryAsync(cancellationToken);
+                }
+
+                await ExecuteAsync(connection, ChangeCaptureSql.ResumeForBulkLoad(model, DatabaseProvider.Postgres), cancellationToken);
+                phases.Add(new SeedPhase("history start of the seeded tenants", history.Elapsed, owners.Count));
 
                 var commit = Stopwatch.StartNew();
                 await transaction.CommitAsync(cancellationToken);

@@ -1,6 +1,9 @@
 using System.Diagnostics;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Metadata;
+using Tenancy.Core.Features.Restore;
 
 namespace Tenancy.Core.Data.Seeding;
 
@@ -49,6 +52,11 @@ internal static class SqliteDemoLoader
             var generator = new DemoTenantGenerator(seed, firstSequence, tenants, now);
             var dataGenerator = new DemoTenantDataGenerator(seed, now);
             using var insert = new Inserts(connection);
+
+            // Demo rows have no earlier state worth keeping: each transaction sets change capture
+            // aside and records the history start of the tenants it seeded (decision 0005).
+            var model = db.GetService<IDesignTimeModel>().Model;
+            var seededOwners = new List<Guid>();
             var members = new List<DemoMember>();
             var projects = new List<DemoProject>();
             var items = new List<DemoItem>();
@@ -65,6 +73,7 @@ internal static class SqliteDemoLoader
                 if (bulk)
                 {
                     transaction = connection.BeginTransaction();
+                    await ExecuteAsync(connection, transaction, ChangeCaptureSql.SuspendForBulkLoad(model, DatabaseProvider.Sqlite), cancellationToken);
                     indexes = await SecondaryIndexesAsync(connection, transaction, cancellationToken);
                     foreach (var (name, _) in indexes)
                     {
@@ -75,7 +84,12 @@ internal static class SqliteDemoLoader
                 while (written < tenants)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
-                    transaction ??= connection.BeginTransaction();
+                    if (transaction is null)
+                    {
+                        transaction = connection.BeginTransaction();
+                        await ExecuteAsync(connection, transaction, ChangeCaptureSql.SuspendForBulkLoad(model, DatabaseProvider.Sqlite), cancellationToken);
+                    }
+
                     insert.Use(transaction);
                     for (var i = 0; i < TenantsPerTransaction && generator.TryNext(out var t); i++)
                     {
@@ -92,6 +106,7 @@ internal static class SqliteDemoLoader
                         }
 
                         var owner = DemoDataOwner.From(t);
+                        seededOwners.Add(owner.TenantId);
                         dataGenerator.Members(owner, members);
                         dataGenerator.Projects(owner, projects);
                         dataGenerator.Items(owner, projects, items);
@@ -102,6 +117,7 @@ internal static class SqliteDemoLoader
 
                     if (!bulk)
                     {
+                        await EndCaptureBypassAsync(connection, transaction, model, seededOwners, cancellationToken);
                         transaction.Commit();
                         transaction.Dispose();
                         transaction = null;
@@ -120,6 +136,7 @@ internal static class SqliteDemoLoader
                     }
 
                     phases.Add(new SeedPhase($"create {indexes.Count} indexes", build.Elapsed, 0));
+                    await EndCaptureBypassAsync(connection, transaction, model, seededOwners, cancellationToken);
                     transaction.Commit();
                 }
             }
@@ -140,6 +157,26 @@ internal static class SqliteDemoLoader
             await PragmaAsync(connection, "cache_size", cacheSize, CancellationToken.None);
             await db.Database.CloseConnectionAsync();
         }
+    }
+
+    /// <summary>Records the history start of the tenants seeded in this transaction, then puts change capture back before it commits.</summary>
+    private static async Task EndCaptureBypassAsync(
+        SqliteConnection connection, SqliteTransaction transaction, IModel model, List<Guid> seededOwners, CancellationToken cancellationToken)
+    {
+        await using (var start = connection.CreateCommand())
+        {
+            start.Transaction = transaction;
+            start.CommandText = ChangeCaptureSql.HistoryStartSql(DatabaseProvider.Sqlite);
+            var tenant = start.Parameters.Add(new SqliteParameter("@tenant", null));
+            foreach (var id in seededOwners)
+            {
+                tenant.Value = id;
+                await start.ExecuteNonQueryAsync(cancellationToken);
+            }
+        }
+
+        seededOwners.Clear();
+        await ExecuteAsync(connection, transaction, ChangeCaptureSql.ResumeForBulkLoad(model, DatabaseProvider.Sqlite), cancellationToken);
     }
 
     /// <summary>The catalog's indexes that have a definition (primary keys and UNIQUE constraints have none).</summary>

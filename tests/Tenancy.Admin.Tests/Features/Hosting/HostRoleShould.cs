@@ -4,6 +4,7 @@ using Microsoft.Extensions.Hosting;
 using Tenancy.Admin.Tests.Infrastructure;
 using Tenancy.Core.Features.Billing;
 using Tenancy.Core.Features.Quotas;
+using Tenancy.Core.Features.Restore;
 
 namespace Tenancy.Admin.Tests.Features.Hosting;
 
@@ -11,7 +12,7 @@ namespace Tenancy.Admin.Tests.Features.Hosting;
 public sealed class HostRoleShould
 {
     /// <summary>Every background service of <c>AddTenancyJobs</c>.</summary>
-    private static readonly Type[] AllJobs = [typeof(StripeEventWorker), typeof(GracePeriodSweep), typeof(QuotaCacheRefreshSweep)];
+    private static readonly Type[] AllJobs = [typeof(StripeEventWorker), typeof(GracePeriodSweep), typeof(QuotaCacheRefreshSweep), typeof(ChangeLogPurgeSweep)];
 
     private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
 

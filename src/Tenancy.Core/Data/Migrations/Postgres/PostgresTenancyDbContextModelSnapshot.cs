@@ -517,6 +517,59 @@ namespace Tenancy.Core.Data.Migrations.Postgres
                     b.ToTable("tenant_quota_sets", (string)null);
                 });
 
+            modelBuilder.Entity("Tenancy.Core.Features.Restore.TenantChange", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<DateTime>("ChangedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("changed_at");
+
+                    b.Property<long>("Seq")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("seq");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Seq"));
+
+                    b.Property<string>("Actor")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("actor");
+
+                    b.Property<string>("Before")
+                        .HasColumnType("jsonb")
+                        .HasColumnName("before");
+
+                    b.Property<string>("Op")
+                        .IsRequired()
+                        .HasMaxLength(1)
+                        .HasColumnType("character(1)")
+                        .HasColumnName("op")
+                        .IsFixedLength();
+
+                    b.Property<string>("RowKey")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("row_key");
+
+                    b.Property<string>("TableName")
+                        .IsRequired()
+                        .HasMaxLength(63)
+                        .HasColumnType("character varying(63)")
+                        .HasColumnName("table_name");
+
+                    b.Property<long?>("TransactionId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("transaction_id");
+
+                    b.HasKey("TenantId", "ChangedAt", "Seq");
+
+                    b.ToTable("tenant_changes", (string)null);
+                });
+
             modelBuilder.Entity("Tenancy.Core.Features.Suspensions.Suspension", b =>
                 {
                     b.Property<Guid>("TenantId")
@@ -618,6 +671,8 @@ namespace Tenancy.Core.Data.Migrations.Postgres
                         .IsUnique();
 
                     b.ToTable("members", (string)null);
+
+                    b.HasAnnotation("Tenancy:CaptureChanges", true);
                 });
 
             modelBuilder.Entity("Tenancy.Core.Features.TenantData.Project", b =>
@@ -647,6 +702,8 @@ namespace Tenancy.Core.Data.Migrations.Postgres
                     b.HasKey("TenantId", "Id");
 
                     b.ToTable("projects", (string)null);
+
+                    b.HasAnnotation("Tenancy:CaptureChanges", true);
                 });
 
             modelBuilder.Entity("Tenancy.Core.Features.TenantData.ProjectItem", b =>
@@ -686,6 +743,8 @@ namespace Tenancy.Core.Data.Migrations.Postgres
                     b.HasIndex("TenantId", "ProjectId");
 
                     b.ToTable("project_items", (string)null);
+
+                    b.HasAnnotation("Tenancy:CaptureChanges", true);
                 });
 
             modelBuilder.Entity("Tenancy.Core.Features.TenantData.TenantSetting", b =>
@@ -712,6 +771,8 @@ namespace Tenancy.Core.Data.Migrations.Postgres
                     b.HasKey("TenantId", "Key");
 
                     b.ToTable("tenant_settings", (string)null);
+
+                    b.HasAnnotation("Tenancy:CaptureChanges", true);
                 });
 
             modelBuilder.Entity("Tenancy.Core.Features.Tenants.Tenant", b =>

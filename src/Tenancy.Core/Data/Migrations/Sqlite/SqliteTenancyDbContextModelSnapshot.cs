@@ -509,6 +509,59 @@ namespace Tenancy.Core.Data.Migrations.Sqlite
                     b.ToTable("tenant_quota_sets", (string)null);
                 });
 
+            modelBuilder.Entity("Tenancy.Core.Features.Restore.TenantChange", b =>
+                {
+                    b.Property<long>("Seq")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("seq");
+
+                    b.Property<string>("Actor")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("actor");
+
+                    b.Property<string>("Before")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("before");
+
+                    b.Property<DateTime>("ChangedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("changed_at");
+
+                    b.Property<string>("Op")
+                        .IsRequired()
+                        .HasMaxLength(1)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("op")
+                        .IsFixedLength();
+
+                    b.Property<string>("RowKey")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("row_key");
+
+                    b.Property<string>("TableName")
+                        .IsRequired()
+                        .HasMaxLength(63)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("table_name");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<long?>("TransactionId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("transaction_id");
+
+                    b.HasKey("Seq");
+
+                    b.HasIndex("TenantId", "ChangedAt", "Seq");
+
+                    b.ToTable("tenant_changes", (string)null);
+                });
+
             modelBuilder.Entity("Tenancy.Core.Features.Suspensions.Suspension", b =>
                 {
                     b.Property<Guid>("TenantId")
@@ -610,6 +663,8 @@ namespace Tenancy.Core.Data.Migrations.Sqlite
                         .IsUnique();
 
                     b.ToTable("members", (string)null);
+
+                    b.HasAnnotation("Tenancy:CaptureChanges", true);
                 });
 
             modelBuilder.Entity("Tenancy.Core.Features.TenantData.Project", b =>
@@ -639,6 +694,8 @@ namespace Tenancy.Core.Data.Migrations.Sqlite
                     b.HasKey("TenantId", "Id");
 
                     b.ToTable("projects", (string)null);
+
+                    b.HasAnnotation("Tenancy:CaptureChanges", true);
                 });
 
             modelBuilder.Entity("Tenancy.Core.Features.TenantData.ProjectItem", b =>
@@ -678,6 +735,8 @@ namespace Tenancy.Core.Data.Migrations.Sqlite
                     b.HasIndex("TenantId", "ProjectId");
 
                     b.ToTable("project_items", (string)null);
+
+                    b.HasAnnotation("Tenancy:CaptureChanges", true);
                 });
 
             modelBuilder.Entity("Tenancy.Core.Features.TenantData.TenantSetting", b =>
@@ -704,6 +763,8 @@ namespace Tenancy.Core.Data.Migrations.Sqlite
                     b.HasKey("TenantId", "Key");
 
                     b.ToTable("tenant_settings", (string)null);
+
+                    b.HasAnnotation("Tenancy:CaptureChanges", true);
                 });
 
             modelBuilder.Entity("Tenancy.Core.Features.Tenants.Tenant", b =>

@@ -1,0 +1,231 @@
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
+using Tenancy.Core.Data;
+
+namespace Tenancy.Core.Features.Restore;
+
+/// <summary>
+/// Generates the triggers that write every insert, update and delete of tenant data into
+/// <c>tenant_changes</c> (decision 0005), from an EF model: each table marked with
+/// <see cref="CapturedAnnotation"/> (every <c>ITenantOwned</c> entity type), its key and columns.
+/// Migrations call <see cref="Install"/> with their own <c>TargetModel</c>, so the triggers match
+/// the schema of that migration; the SQL is idempotent (drop if exists, then create).
+/// </summary>
+public static class ChangeCaptureSql
+{
+    /// <summary>Model annotation on the entity types whose writes are captured; it is part of every migration's target model.</summary>
+    public const string CapturedAnnotation = "Tenancy:CaptureChanges";
+
+    /// <summary>SQLSTATE of the error a write gets while its tenant is being restored.</summary>
+    public const string BeingRestoredSqlState = "TR001";
+
+    /// <summary>Seed of <c>hashtextextended</c> for the per-tenant freeze lock, so it cannot meet another advisory-lock user's keys by accident.</summary>
+    public const int FreezeLockSeed = 32_330;
+
+    private static readonly string[] StatementTriggerOps = ["insert", "update", "delete"];
+
+    /// <summary>Marks every tenant-owned entity type for capture; called once while the model is built.</summary>
+    public static void MarkCapturedTables(ModelBuilder modelBuilder, Func<Type, bool> isTenantOwned)
+    {
+        foreach (var entity in modelBuilder.Model.GetEntityTypes().Where(e => isTenantOwned(e.ClrType)))
+        {
+            entity.SetAnnotation(CapturedAnnotation, true);
+        }
+    }
+
+    /// <summary>The captured tables of <paramref name="model"/>, by table name.</summary>
+    public static IReadOnlyList<CapturedTable> Tables(IReadOnlyModel model) =>
+        model.GetEntityTypes()
+            .Where(e => e.FindAnnotation(CapturedAnnotation)?.Value is true)
+            .Select(CapturedTable.From)
+            .OrderBy(t => t.Name, StringComparer.Ordinal)
+            .ToList();
+
+    /// <summary>The names of the triggers that capture <paramref name="table"/>'s writes in <paramref name="style"/> (SQLite: always its row triggers).</summary>
+    public static IReadOnlyList<string> TriggerNames(string table, DatabaseProvider provider, CaptureStyle style = CaptureStyle.Statement) =>
+        provider == DatabaseProvider.Postgres && style == CaptureStyle.Row
+            ? [$"{table}_capture"]
+            : StatementTriggerOps.Select(op => $"{table}_capture_{op}").ToList();
+
+    /// <summary>
+    /// SQL that (re)installs capture on every captured table of <paramref name="model"/>.
+    /// <paramref name="style"/> matters on PostgreSQL only: statement-level triggers with transition
+    /// tables (plain PostgreSQL, one log insert per statement) or row-level ones (Citus).
+    /// </summary>
+    public static string Install(IReadOnlyModel model, DatabaseProvider provider, CaptureStyle style = CaptureStyle.Statement)
+    {
+        var sql = new StringBuilder(Uninstall(model, provider));
+        foreach (var table in Tables(model))
+        {
+            sql.Append(provider == DatabaseProvider.Sqlite
+                ? SqliteTriggers(table)
+                : style == CaptureStyle.Row ? PostgresRowTrigger(table) : PostgresStatementTriggers(table));
+        }
+
+        return sql.ToString();
+    }
+
+    /// <summary>SQL that drops every capture trigger (both styles) of the captured tables, and on PostgreSQL their functions.</summary>
+    public static string Uninstall(IReadOnlyModel model, DatabaseProvider provider)
+    {
+        var sql = new StringBuilder();
+        foreach (var table in Tables(model))
+        {
+            var names = provider == DatabaseProvider.Postgres
+                ? TriggerNames(table.Name, provider, CaptureStyle.Statement).Concat(TriggerNames(table.Name, provider, CaptureStyle.Row))
+                : TriggerNames(table.Name, provider);
+            foreach (var name in names)
+            {
+                sql.Append(provider == DatabaseProvider.Postgres
+                    ? $"DROP TRIGGER IF EXISTS {Quote(name)} ON {Quote(table.Name)};\n"
+                    : $"DROP TRIGGER IF EXISTS {Quote(name)};\n");
+            }
+
+            if (provider == DatabaseProvider.Postgres)
+            {
+                foreach (var function in new[] { "inserted", "changed", "row" })
+                {
+                    sql.Append($"DROP FUNCTION IF EXISTS {Quote($"{table.Name}_capture_{function}")}();\n");
+                }
+            }
+        }
+
+        return sql.ToString();
+    }
+
+    /// <summary>
+    /// SQL that sets capture aside for the rest of a bulk load's transaction: PostgreSQL disables
+    /// the tables' user triggers (only capture triggers are on tenant tables; foreign keys are
+    /// internal triggers and stay), SQLite drops the triggers (its DDL is transactional). Other
+    /// transactions never see the tables without capture: they wait on the table lock (PostgreSQL)
+    /// or the single writer (SQLite). End the load with <see cref="ResumeForBulkLoad"/>.
+    /// </summary>
+    public static string SuspendForBulkLoad(IReadOnlyModel model, DatabaseProvider provider) =>
+        provider == DatabaseProvider.Postgres
+            ? string.Concat(Tables(model).Select(t => $"ALTER TABLE {Quote(t.Name)} DISABLE TRIGGER USER;\n"))
+            : Uninstall(model, provider);
+
+    /// <summary>SQL that puts capture back after <see cref="SuspendForBulkLoad"/>, in the same transaction (PostgreSQL keeps the installed trigger style).</summary>
+    public static string ResumeForBulkLoad(IReadOnlyModel model, DatabaseProvider provider) =>
+        provider == DatabaseProvider.Postgres
+            ? string.Concat(Tables(model).Select(t => $"ALTER TABLE {Quote(t.Name)} ENABLE TRIGGER USER;\n"))
+            : Install(model, provider);
+
+    /// <summary>
+    /// SQL that records, for tenants whose data a bulk load wrote without capture, that their
+    /// history starts now (<see cref="TenantChangeOp.HistoryStart"/>): a restore cannot go back
+    /// before it. Parameter <c>@tenants</c>: a uuid array (PostgreSQL); <c>@tenant</c>: one id, run per tenant (SQLite).
+    /// </summary>
+    public static string HistoryStartSql(DatabaseProvider provider) =>
+        provider == DatabaseProvider.Postgres
+            ? "INSERT INTO tenant_changes (tenant_id, changed_at, table_name, row_key, op, transaction_id) " +
+              "SELECT t, now(), '', '{}', 'L', pg_current_xact_id()::text::bigint FROM unnest(@tenants) AS t"
+            : "INSERT INTO tenant_changes (tenant_id, changed_at, table_name, row_key, op) " +
+              "VALUES (@tenant, strftime('%Y-%m-%d %H:%M:%f', 'now'), '', '{}', 'L')";
+
+    /// <summary>
+    /// The PostgreSQL statement that takes the freeze lock of the tenant in <paramref name="tenantIdSql"/>
+    /// shared, or fails the write with <see cref="BeingRestoredSqlState"/> while a restore holds it exclusively.
+    /// </summary>
+    private static string PostgresFreezeCheck(string tenantIdSql) =>
+        $"""
+            IF NOT pg_try_advisory_xact_lock_shared(hashtextextended({tenantIdSql}::text, {FreezeLockSeed})) THEN
+              RAISE EXCEPTION 'tenant % is being restored', {tenantIdSql} USING ERRCODE = '{BeingRestoredSqlState}';
+            END IF;
+        """;
+
+    private const string PostgresLogColumns = "tenant_id, changed_at, table_name, row_key, op, before, transaction_id, actor";
+
+    private static string PostgresStatementTriggers(CapturedTable table)
+    {
+        var t = Quote(table.Name);
+        var insertFunction = Quote($"{table.Name}_capture_inserted");
+        var oldFunction = Quote($"{table.Name}_capture_changed");
+        return $"""
+            CREATE OR REPLACE FUNCTION {insertFunction}() RETURNS trigger LANGUAGE plpgsql AS $capture$
+            DECLARE
+              tenant uuid;
+            BEGIN
+              FOR tenant IN SELECT DISTINCT r.tenant_id FROM new_rows r LOOP
+            {PostgresFreezeCheck("tenant")}
+              END LOOP;
+              INSERT INTO tenant_changes ({PostgresLogColumns})
+              SELECT r.tenant_id, now(), '{table.Name}', {PostgresKey(table, "r")}, 'I', NULL, pg_current_xact_id()::text::bigint, nullif(current_setting('tenancy.actor', true), '')
+              FROM new_rows r;
+              RETURN NULL;
+            END
+            $capture$;
+            CREATE OR REPLACE FUNCTION {oldFunction}() RETURNS trigger LANGUAGE plpgsql AS $capture$
+            DECLARE
+              tenant uuid;
+            BEGIN
+              FOR tenant IN SELECT DISTINCT r.tenant_id FROM old_rows r LOOP
+            {PostgresFreezeCheck("tenant")}
+              END LOOP;
+              INSERT INTO tenant_changes ({PostgresLogColumns})
+              SELECT r.tenant_id, now(), '{table.Name}', {PostgresKey(table, "r")}, left(TG_OP, 1), to_jsonb(r), pg_current_xact_id()::text::bigint, nullif(current_setting('tenancy.actor', true), '')
+              FROM old_rows r;
+              RETURN NULL;
+            END
+            $capture$;
+            CREATE TRIGGER {Quote(table.Name + "_capture_insert")} AFTER INSERT ON {t} REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION {insertFunction}();
+            CREATE TRIGGER {Quote(table.Name + "_capture_update")} AFTER UPDATE ON {t} REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION {oldFunction}();
+            CREATE TRIGGER {Quote(table.Name + "_capture_delete")} AFTER DELETE ON {t} REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION {oldFunction}();
+
+            """;
+    }
+
+    private static string PostgresRowTrigger(CapturedTable table)
+    {
+        var function = Quote($"{table.Name}_capture_row");
+        return $"""
+            CREATE OR REPLACE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS $capture$
+            BEGIN
+              IF TG_OP = 'INSERT' THEN
+            {PostgresFreezeCheck("NEW.tenant_id")}
+                INSERT INTO tenant_changes ({PostgresLogColumns})
+                VALUES (NEW.tenant_id, now(), '{table.Name}', {PostgresKey(table, "NEW")}, 'I', NULL, pg_current_xact_id()::text::bigint, nullif(current_setting('tenancy.actor', true), ''));
+              ELSE
+            {PostgresFreezeCheck("OLD.tenant_id")}
+                INSERT INTO tenant_changes ({PostgresLogColumns})
+                VALUES (OLD.tenant_id, now(), '{table.Name}', {PostgresKey(table, "OLD")}, left(TG_OP, 1), to_jsonb(OLD), pg_current_xact_id()::text::bigint, nullif(current_setting('tenancy.actor', true), ''));
+              END IF;
+              RETURN NULL;
+            END
+            $capture$;
+            CREATE TRIGGER {Quote(table.Name + "_capture")} AFTER INSERT OR UPDATE OR DELETE ON {Quote(table.Name)} FOR EACH ROW EXECUTE FUNCTION {function}();
+
+            """;
+    }
+
+    private static string PostgresKey(CapturedTable table, string row) =>
+        $"jsonb_build_object({string.Join(", ", table.RowKeyColumns.Select(c => $"'{c}', {row}.{Quote(c)}"))})";
+
+    private static string SqliteTriggers(CapturedTable table)
+    {
+        var sql = new StringBuilder();
+        foreach (var (op, row, before) in new[]
+                 {
+                     ("insert", "NEW", "NULL"),
+                     ("update", "OLD", SqliteJson(table.Columns, "OLD")),
+                     ("delete", "OLD", SqliteJson(table.Columns, "OLD")),
+                 })
+        {
+            sql.Append($"""
+                CREATE TRIGGER {Quote($"{table.Name}_capture_{op}")} AFTER {op.ToUpperInvariant()} ON {Quote(table.Name)} BEGIN
+                  INSERT INTO tenant_changes (tenant_id, changed_at, table_name, row_key, op, before)
+                  VALUES ({row}.tenant_id, strftime('%Y-%m-%d %H:%M:%f', 'now'), '{table.Name}', {SqliteJson(table.RowKeyColumns, row)}, '{char.ToUpperInvariant(op[0])}', {before});
+                END;
+
+                """);
+        }
+
+        return sql.ToString();
+    }
+
+    private static string SqliteJson(IEnumerable<string> columns, string row) =>
+        $"json_object({string.Join(", ", columns.Select(c => $"'{c}', {row}.{Quote(c)}"))})";
+
+    private static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+}

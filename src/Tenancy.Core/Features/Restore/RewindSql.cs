@@ -1,0 +1,132 @@
+using System.Text;
+using Tenancy.Core.Data;
+
+namespace Tenancy.Core.Features.Restore;
+
+/// <summary>
+/// The SQL of a rewind, generated per provider from the captured tables (decision 0005). Every
+/// statement works on the tenant's <c>rewind_rows</c>: for each row changed after the restore point,
+/// its first change after it (op and before-image). That row's state at the restore point is the
+/// before-image, or absent when the first change was its insert. Parameter <c>@tenant</c> is the
+/// tenant, <c>@since</c> the restore point.
+/// </summary>
+internal static class RewindSql
+{
+    public const string RowsTable = "rewind_rows";
+
+    /// <summary>Collects the first change after the restore point of every row of the tenant.</summary>
+    public static string CollectRows(DatabaseProvider provider) => provider == DatabaseProvider.Postgres
+        ? $"""
+           CREATE TEMP TABLE {RowsTable} ON COMMIT DROP AS
+           SELECT DISTINCT ON (table_name, row_key) table_name, row_key, op, before
+           FROM tenant_changes
+           WHERE tenant_id = @tenant AND changed_at > @since AND op IN ('I', 'U', 'D')
+           ORDER BY table_name, row_key, seq;
+           CREATE INDEX ON {RowsTable} (table_name);
+           ANALYZE {RowsTable};
+           """
+        : $"""
+           DROP TABLE IF EXISTS temp.{RowsTable};
+           CREATE TEMP TABLE {RowsTable} AS
+           SELECT table_name, row_key, op, before FROM (
+             SELECT table_name, row_key, op, before,
+                    row_number() OVER (PARTITION BY table_name, row_key ORDER BY seq) AS n
+             FROM tenant_changes
+             WHERE tenant_id = @tenant AND changed_at > @since AND op IN ('I', 'U', 'D')
+           ) WHERE n = 1;
+           CREATE INDEX temp.{RowsTable}_table ON {RowsTable} (table_name);
+           """;
+
+    public static string DropRows(DatabaseProvider provider) =>
+        provider == DatabaseProvider.Postgres ? $"DROP TABLE IF EXISTS {RowsTable};" : $"DROP TABLE IF EXISTS temp.{RowsTable};";
+
+    /// <summary>
+    /// One query per table: how many rows a rewind deletes (inserted after the point and still
+    /// there), re-inserts (there at the point, gone now) and changes back (there at both, different now).
+    /// </summary>
+    public static string Count(CapturedTable table, DatabaseProvider provider)
+    {
+        var t = Quote(table.Name);
+        return $"""
+            SELECT
+              (SELECT count(*) FROM {RowsTable} r WHERE r.table_name = '{table.Name}' AND r.op = 'I' AND EXISTS (SELECT 1 FROM {t} c WHERE {Match(table, provider)})),
+              (SELECT count(*) FROM {RowsTable} r WHERE r.table_name = '{table.Name}' AND r.op <> 'I' AND NOT EXISTS (SELECT 1 FROM {t} c WHERE {Match(table, provider)})),
+              (SELECT count(*) FROM {RowsTable} r JOIN {t} c ON {Match(table, provider)} WHERE r.table_name = '{table.Name}' AND r.op <> 'I' AND {Image(table, provider, "c")} <> r.before)
+            """;
+    }
+
+    /// <summary>Deletes the tenant's rows of <paramref name="table"/> that did not exist at the restore point.</summary>
+    public static string Delete(CapturedTable table, DatabaseProvider provider) =>
+        $"""
+        DELETE FROM {Quote(table.Name)} AS c
+        WHERE EXISTS (SELECT 1 FROM {RowsTable} r WHERE r.table_name = '{table.Name}' AND r.op = 'I' AND {Match(table, provider)})
+        """;
+
+    /// <summary>Puts back the rows of <paramref name="table"/> that existed at the restore point and are gone now.</summary>
+    public static string Insert(CapturedTable table, DatabaseProvider provider)
+    {
+        var columns = string.Join(", ", table.Columns.Select(Quote));
+        var values = provider == DatabaseProvider.Postgres
+            ? string.Join(", ", table.Columns.Select(c => $"x.{Quote(c)}"))
+            : string.Join(", ", table.Columns.Select(c => $"json_extract(r.before, '$.{c}')"));
+        var from = provider == DatabaseProvider.Postgres
+            ? $"{RowsTable} r CROSS JOIN LATERAL jsonb_populate_record(NULL::{Quote(table.Name)}, r.before) x"
+            : $"{RowsTable} r";
+        return $"""
+            INSERT INTO {Quote(table.Name)} ({columns})
+            SELECT {values} FROM {from}
+            WHERE r.table_name = '{table.Name}' AND r.op <> 'I'
+              AND NOT EXISTS (SELECT 1 FROM {Quote(table.Name)} c WHERE {Match(table, provider)})
+            """;
+    }
+
+    /// <summary>Sets every column of the rows of <paramref name="table"/> that exist now and existed at the restore point back to their values then.</summary>
+    public static string Update(CapturedTable table, DatabaseProvider provider)
+    {
+        var settable = table.Columns.Where(c => c != CapturedTable.TenantIdColumn && !table.RowKeyColumns.Contains(c)).ToList();
+        if (settable.Count == 0)
+        {
+            return "";
+        }
+
+        if (provider == DatabaseProvider.Postgres)
+        {
+            return $"""
+                UPDATE {Quote(table.Name)} AS c
+                SET {string.Join(", ", settable.Select(col => $"{Quote(col)} = x.{Quote(col)}"))}
+                FROM {RowsTable} r CROSS JOIN LATERAL jsonb_populate_record(NULL::{Quote(table.Name)}, r.before) x
+                WHERE r.table_name = '{table.Name}' AND r.op <> 'I' AND {Match(table, provider)} AND to_jsonb(c) <> r.before
+                """;
+        }
+
+        var assignments = string.Join(", ", settable.Select(col => $"{Quote(col)} = json_extract(r.before, '$.{col}')"));
+        return $"""
+            UPDATE {Quote(table.Name)} AS c
+            SET {assignments}
+            FROM {RowsTable} r
+            WHERE r.table_name = '{table.Name}' AND r.op <> 'I' AND {Match(table, provider)} AND {Image(table, provider, "c")} <> r.before
+            """;
+    }
+
+    /// <summary>The current row <c>c</c> is the logged row <c>r</c> (the tenant and its key columns).</summary>
+    private static string Match(CapturedTable table, DatabaseProvider provider)
+    {
+        var sql = new StringBuilder($"c.{Quote(CapturedTable.TenantIdColumn)} = @tenant");
+        foreach (var key in table.RowKeyColumns)
+        {
+            sql.Append(provider == DatabaseProvider.Postgres
+                ? $" AND c.{Quote(key)} = (jsonb_populate_record(NULL::{Quote(table.Name)}, r.row_key)).{Quote(key)}"
+                : $" AND c.{Quote(key)} = json_extract(r.row_key, '$.{key}')");
+        }
+
+        return sql.ToString();
+    }
+
+    /// <summary>The current row as the capture triggers write a before-image, to compare with one.</summary>
+    private static string Image(CapturedTable table, DatabaseProvider provider, string row) =>
+        provider == DatabaseProvider.Postgres
+            ? $"to_jsonb({row})"
+            : $"json_object({string.Join(", ", table.Columns.Select(c => $"'{c}', {row}.{Quote(c)}"))})";
+
+    private static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+}

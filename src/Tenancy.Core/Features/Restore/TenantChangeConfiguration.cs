@@ -1,0 +1,42 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+using Tenancy.Core.Data;
+
+namespace Tenancy.Core.Features.Restore;
+
+/// <summary>
+/// The change log's shape differs by provider (decision 0005): on PostgreSQL the key is
+/// <c>(tenant_id, changed_at, seq)</c>, which the time partitions and a Citus distribution by
+/// tenant both require, with <c>seq</c> an identity column; SQLite has neither, so there
+/// <c>seq</c> alone is the key (its rowid) and the same three columns are an index.
+/// </summary>
+internal sealed class TenantChangeConfiguration(DatabaseProvider provider) : IEntityTypeConfiguration<TenantChange>
+{
+    public const string TableName = "tenant_changes";
+
+    private static readonly ValueConverter<TenantChangeOp, string> OpLetter = new(
+        op => op == TenantChangeOp.Insert ? "I" : op == TenantChangeOp.Update ? "U" : op == TenantChangeOp.Delete ? "D" : "L",
+        letter => letter == "I" ? TenantChangeOp.Insert : letter == "U" ? TenantChangeOp.Update : letter == "D" ? TenantChangeOp.Delete : TenantChangeOp.HistoryStart);
+
+    public void Configure(EntityTypeBuilder<TenantChange> change)
+    {
+        change.ToTable(TableName);
+        change.Property(c => c.TableName).HasMaxLength(63);
+        change.Property(c => c.Op).HasConversion(OpLetter).HasMaxLength(1).IsFixedLength();
+        change.Property(c => c.Actor).HasMaxLength(200);
+        if (provider == DatabaseProvider.Postgres)
+        {
+            change.HasKey(c => new { c.TenantId, c.ChangedAt, c.Seq });
+            change.Property(c => c.Seq).UseIdentityAlwaysColumn();
+            change.Property(c => c.RowKey).HasColumnType("jsonb");
+            change.Property(c => c.Before).HasColumnType("jsonb");
+        }
+        else
+        {
+            change.HasKey(c => c.Seq);
+            change.Property(c => c.Seq).ValueGeneratedOnAdd();
+            change.HasIndex(c => new { c.TenantId, c.ChangedAt, c.Seq });
+        }
+    }
+}

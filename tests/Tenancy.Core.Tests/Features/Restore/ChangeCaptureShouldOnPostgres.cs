@@ -1,0 +1,131 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Metadata;
+using Npgsql;
+using NpgsqlTypes;
+using Tenancy.Core.Data;
+using Tenancy.Core.Features.Restore;
+using Tenancy.Core.Features.TenantData;
+using Tenancy.Core.Tests.Infrastructure;
+
+namespace Tenancy.Core.Tests.Features.Restore;
+
+/// <summary>What only PostgreSQL has: binary COPY, the actor setting, the transaction id and the restore freeze.</summary>
+public class ChangeCaptureShouldOnPostgres(PostgresDatabase database)
+    : ChangeCaptureShould(database), IClassFixture<PostgresDatabase>
+{
+    [Fact]
+    public async Task CaptureBinaryCopy()
+    {
+        var tenant = await CreateTenantAsync();
+        Guid[] ids = [Guid.CreateVersion7(), Guid.CreateVersion7()];
+        await using (var connection = new NpgsqlConnection(Database.ConnectionString))
+        {
+            await connection.OpenAsync(Cancellation);
+            await using var importer = await connection.BeginBinaryImportAsync(
+                "COPY members (tenant_id, id, email, name, role, created_at) FROM STDIN (FORMAT BINARY)", Cancellation);
+            foreach (var id in ids)
+            {
+                await importer.StartRowAsync(Cancellation);
+                await importer.WriteAsync(tenant, NpgsqlDbType.Uuid, Cancellation);
+                await importer.WriteAsync(id, NpgsqlDbType.Uuid, Cancellation);
+                await importer.WriteAsync($"{id:N}@example.test", NpgsqlDbType.Varchar, Cancellation);
+                await importer.WriteAsync("Copied", NpgsqlDbType.Varchar, Cancellation);
+                await importer.WriteAsync(nameof(MemberRole.Member), NpgsqlDbType.Varchar, Cancellation);
+                await importer.WriteAsync(Now, NpgsqlDbType.TimestampTz, Cancellation);
+            }
+
+            await importer.CompleteAsync(Cancellation);
+        }
+
+        var changes = await ChangesAsync(tenant);
+
+        Assert.Equal(ids.Order(), changes.Select(KeyId).Order());
+        Assert.All(changes, c => Assert.Equal(("members", TenantChangeOp.Insert), (c.TableName, c.Op)));
+        Assert.Single(changes.Select(c => c.TransactionId).Distinct());
+    }
+
+    [Fact]
+    public async Task RecordTheActorWhenTheWriterSetsIt()
+    {
+        var tenant = await CreateTenantAsync();
+        await using (var db = Database.CreateContext())
+        {
+            await using (var transaction = await db.Database.BeginTransactionAsync(Cancellation))
+            {
+                await db.Database.ExecuteSqlRawAsync("SET LOCAL tenancy.actor = 'staff:alice'", Cancellation);
+                db.TenantSettings.Add(new TenantSetting { TenantId = tenant, Key = "tz", Value = "UTC", UpdatedAt = Now });
+                await db.SaveChangesAsync(Cancellation);
+                await transaction.CommitAsync(Cancellation);
+            }
+
+            // The same session afterwards: the setting ended with its transaction.
+            await db.TenantSettings.Where(s => s.TenantId == tenant).ExecuteUpdateAsync(s => s.SetProperty(x => x.Value, "CET"), Cancellation);
+        }
+
+        var changes = await ChangesAsync(tenant);
+
+        Assert.Equal(["staff:alice", null], changes.Select(c => c.Actor));
+        Assert.All(changes, c => Assert.NotNull(c.TransactionId));
+    }
+
+    [Fact]
+    public async Task RejectWritesWhileTheTenantIsFrozenAndLetOtherTenantsWrite()
+    {
+        var tenant = await CreateTenantAsync();
+        var other = await CreateTenantAsync();
+        await using var restore = new NpgsqlConnection(Database.ConnectionString);
+        await restore.OpenAsync(Cancellation);
+        await using var freeze = await restore.BeginTransactionAsync(Cancellation);
+        await using (var take = new NpgsqlCommand($"SELECT pg_advisory_xact_lock(hashtextextended(@t::text, {ChangeCaptureSql.FreezeLockSeed}))", restore, freeze))
+        {
+            take.Parameters.AddWithValue("t", tenant);
+            await take.ExecuteNonQueryAsync(Cancellation);
+        }
+
+        await using var db = Database.CreateContext();
+        db.Members.Add(new Member { TenantId = tenant, Email = "frozen@example.test", Name = "Frozen", CreatedAt = Now });
+        var error = await Assert.ThrowsAsync<DbUpdateException>(() => db.SaveChangesAsync(Cancellation));
+        db.ChangeTracker.Clear();
+        db.Members.Add(new Member { TenantId = other, Email = "free@example.test", Name = "Free", CreatedAt = Now });
+        await db.SaveChangesAsync(Cancellation);
+
+        var postgres = Assert.IsType<PostgresException>(error.InnerException);
+        Assert.Equal(ChangeCaptureSql.BeingRestoredSqlState, postgres.SqlState);
+        Assert.Contains("being restored", postgres.MessageText, StringComparison.Ordinal);
+        Assert.Empty(await ChangesAsync(tenant));
+    }
+
+    [Fact]
+    public async Task PartitionTheLogByWeek()
+    {
+        await using var db = Database.CreateContext();
+        var partitions = await db.Database.SqlQueryRaw<string>(
+            "SELECT c.relname AS \"Value\" FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid " +
+            "WHERE i.inhparent = 'tenant_changes'::regclass ORDER BY 1").ToListAsync(Cancellation);
+
+        Assert.Contains("tenant_changes_default", partitions);
+        Assert.Equal(TenantChangePartitions.WeeksAhead + 1, partitions.Count(p => p.StartsWith("tenant_changes_w", StringComparison.Ordinal)));
+    }
+}
+
+/// <summary>The same captures with the row-level triggers a Citus cluster needs (decision 0005).</summary>
+public sealed class RowLevelChangeCaptureShouldOnPostgres(RowLevelCapturePostgresDatabase database)
+    : ChangeCaptureShouldOnPostgres(database), IClassFixture<RowLevelCapturePostgresDatabase>
+{
+    protected override CaptureStyle Style => CaptureStyle.Row;
+}
+
+/// <summary>A migrated PostgreSQL database whose capture triggers are re-installed row-level.</summary>
+public sealed class RowLevelCapturePostgresDatabase : PostgresDatabase
+{
+    protected override async Task<string> CreateAsync(CancellationToken cancellationToken)
+    {
+        var connectionString = await base.CreateAsync(cancellationToken);
+        await using var db = TenancyDatabase.Create(DatabaseProvider.Postgres, connectionString);
+        await db.Database.ExecuteSqlRawAsync(
+            ChangeCaptureSql.Install(db.GetService<IDesignTimeModel>().Model, DatabaseProvider.Postgres, CaptureStyle.Row),
+            cancellationToken);
+        return connectionString;
+    }
+}
