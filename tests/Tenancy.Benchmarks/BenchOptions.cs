@@ -42,6 +42,9 @@ public sealed record BenchOptions
 
     public string? Connection { get; init; }
 
+    /// <summary>Restore: rows of the tenant changed after the restore point.</summary>
+    public int Changed { get; init; } = 100_000;
+
     /// <summary>Browse: run only the cases whose name contains one of these (all when empty).</summary>
     public IReadOnlyList<string> Cases { get; init; } = [];
 
@@ -66,6 +69,7 @@ public sealed record BenchOptions
                         : throw new BenchOptionsException($"unknown provider '{value}'"),
                 },
                 "--connection" => options with { Connection = value },
+                "--changed" => options with { Changed = PositiveInt(name, value) },
                 "--cases" => options with { Cases = [.. value.Split(',').Select(c => c.Trim())] },
                 "--events" => options with { Events = PositiveInt(name, value) },
                 "--concurrency" => options with { Concurrency = [.. value.Split(',').Select(v => PositiveInt(name, v.Trim()))] },

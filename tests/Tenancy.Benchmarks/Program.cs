@@ -6,6 +6,7 @@ using Tenancy.Benchmarks.Webhooks;
 //   seed --tenants N       seed demo data only (PostgreSQL, or SQLite with --provider sqlite --connection ...)
 //   quota                  BenchmarkDotNet: cached quota check vs the database lookup (QuotaBenchmark)
 //   webhooks               the Stripe webhook endpoint and event processor on PostgreSQL, ours vs naive
+//   restore --changed N    rewind one tenant with N changed rows inside the browse catalog (PostgreSQL)
 var command = args.FirstOrDefault();
 var options = BenchOptions.Parse(args.Skip(1).ToArray());
 try
@@ -16,6 +17,7 @@ try
         "seed" => await SeedBenchmark.RunAsync(options),
         "quota" => await QuotaBenchmark.RunAsync(options),
         "webhooks" => await WebhookBenchmark.RunAsync(options),
+        "restore" => await RestoreBenchmark.RunAsync(options),
         _ => Usage(),
     };
 }
@@ -33,6 +35,9 @@ static int Usage()
           browse --tenants N [--samples 100] [--naive-samples 5] [--cases search_band,first_page]
               Seeds N tenants into PostgreSQL (TENANCY_TEST_POSTGRES, database tenancy_bench) unless
               it already holds tenants, then times the tenant list queries against the naive approach.
+          restore [--tenants N] [--changed 100000] [--connection CS]
+              Rewinds one tenant whose N rows changed after a moment, inside the browse catalog
+              (seeded with N tenants when empty), and checks the result against checksums.
           seed --tenants N [--provider postgres|sqlite] [--connection CS]
               Seeds N demo tenants and prints the seed rate.
           quota [--provider postgres|sqlite] [--connection CS]
