@@ -85,10 +85,20 @@ public abstract class PortalTestContext : BunitContext
     protected static CancellationToken Cancel => Xunit.TestContext.Current.CancellationToken;
 
     /// <summary>
-    /// The user stops typing for a second: debounced inputs fire (MudBlazor's debounce timers run
-    /// on the registered <see cref="TimeProvider"/>, which is <see cref="Clock"/>).
+    /// The user stops typing for a while: debounced inputs fire (MudBlazor's debounce timers run
+    /// on the registered <see cref="TimeProvider"/>, which is <see cref="Clock"/>). The clock moves
+    /// in small steps with a moment of real time between them, because an input's handler may
+    /// start its debounce timer only after <c>Input()</c> has returned (after an await): a single
+    /// jump made before the timer exists would never fire it.
     /// </summary>
-    protected void PauseTyping() => Clock.Advance(TimeSpan.FromSeconds(1));
+    protected void PauseTyping()
+    {
+        for (var step = 0; step < 20; step++)
+        {
+            Thread.Sleep(TimeSpan.FromMilliseconds(15));
+            Clock.Advance(TimeSpan.FromMilliseconds(100));
+        }
+    }
 
     /// <summary>Signs in as a member of staff with the portal's claims (name, sub, role).</summary>
     protected void SignInAs(string name, params StaffRole[] roles)
