@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Tenancy.Core.Features.Plans;
 using Tenancy.Core.Features.Tenants;
+using static Tenancy.Benchmarks.BenchSql;
 
 namespace Tenancy.Benchmarks;
 
@@ -216,13 +217,6 @@ public static class BrowseBenchmark
         match is not null && match.Id == expected
             ? match
             : throw new InvalidOperationException($"exact jump found {match?.Id.ToString() ?? "nothing"}, expected {expected}");
-
-    private static async Task<T> ScalarAsync<T>(NpgsqlDataSource dataSource, string sql)
-    {
-        await using var command = dataSource.CreateCommand(sql);
-        command.CommandTimeout = 0;
-        return (T)(await command.ExecuteScalarAsync())!;
-    }
 
     internal static string Ms(double milliseconds) => milliseconds.ToString(milliseconds < 100 ? "F2" : "F0", CultureInfo.InvariantCulture);
 

@@ -1,5 +1,6 @@
 using Npgsql;
 using Tenancy.Core.Features.Tenants;
+using static Tenancy.Benchmarks.BenchSql;
 
 namespace Tenancy.Benchmarks;
 
@@ -77,12 +78,5 @@ public sealed record BrowseSetup(
         }
 
         return (reader.GetGuid(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2));
-    }
-
-    private static async Task<T> ScalarAsync<T>(NpgsqlDataSource dataSource, string sql)
-    {
-        await using var command = dataSource.CreateCommand(sql);
-        command.CommandTimeout = 0;
-        return (T)(await command.ExecuteScalarAsync())!;
     }
 }

@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Tenancy.Core.Data;
 using Tenancy.Core.Features.Restore;
+using static Tenancy.Benchmarks.BenchSql;
 
 namespace Tenancy.Benchmarks;
 
@@ -98,18 +99,4 @@ public static class RestoreBenchmark
               UNION ALL SELECT 'm' || t::text FROM members t WHERE {where}
               UNION ALL SELECT 's' || t::text FROM tenant_settings t WHERE {where}) rows
             """);
-
-    private static async Task ExecuteAsync(NpgsqlDataSource dataSource, string sql)
-    {
-        await using var command = dataSource.CreateCommand(sql);
-        command.CommandTimeout = 0;
-        await command.ExecuteNonQueryAsync();
-    }
-
-    private static async Task<T> ScalarAsync<T>(NpgsqlDataSource dataSource, string sql)
-    {
-        await using var command = dataSource.CreateCommand(sql);
-        command.CommandTimeout = 0;
-        return (T)(await command.ExecuteScalarAsync())!;
-    }
 }

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Tenancy.Core.Features.Billing;
+using static Tenancy.Benchmarks.BenchSql;
 
 namespace Tenancy.Benchmarks.Webhooks;
 
@@ -400,19 +401,5 @@ public static class WebhookBenchmark
         }
 
         return new NpgsqlConnectionStringBuilder(server) { Database = Database }.ConnectionString;
-    }
-
-    private static async Task ExecuteAsync(NpgsqlDataSource dataSource, string sql)
-    {
-        await using var command = dataSource.CreateCommand(sql);
-        command.CommandTimeout = 0;
-        await command.ExecuteNonQueryAsync();
-    }
-
-    private static async Task<T> ScalarAsync<T>(NpgsqlDataSource dataSource, string sql)
-    {
-        await using var command = dataSource.CreateCommand(sql);
-        command.CommandTimeout = 0;
-        return (T)(await command.ExecuteScalarAsync())!;
     }
 }

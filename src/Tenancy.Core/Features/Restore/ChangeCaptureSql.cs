@@ -36,11 +36,17 @@ public static class ChangeCaptureSql
 
     /// <summary>The captured tables of <paramref name="model"/>, by table name.</summary>
     public static IReadOnlyList<CapturedTable> Tables(IReadOnlyModel model) =>
-        model.GetEntityTypes()
-            .Where(e => e.FindAnnotation(CapturedAnnotation)?.Value is true)
+        CapturedEntityTypes(model)
             .Select(CapturedTable.From)
             .OrderBy(t => t.Name, StringComparer.Ordinal)
             .ToList();
+
+    /// <summary>The entity types marked with <see cref="CapturedAnnotation"/>.</summary>
+    public static IEnumerable<TEntity> CapturedEntityTypes<TEntity>(IEnumerable<TEntity> entityTypes)
+        where TEntity : IReadOnlyEntityType =>
+        entityTypes.Where(e => e.FindAnnotation(CapturedAnnotation)?.Value is true);
+
+    private static IEnumerable<IReadOnlyEntityType> CapturedEntityTypes(IReadOnlyModel model) => CapturedEntityTypes(model.GetEntityTypes());
 
     /// <summary>The names of the triggers that capture <paramref name="table"/>'s writes in <paramref name="style"/> (SQLite: always its row triggers).</summary>
     public static IReadOnlyList<string> TriggerNames(string table, DatabaseProvider provider, CaptureStyle style = CaptureStyle.Statement) =>
@@ -224,8 +230,13 @@ public static class ChangeCaptureSql
         return sql.ToString();
     }
 
-    private static string SqliteJson(IEnumerable<string> columns, string row) =>
+    /// <summary>
+    /// SQLite's JSON image of <paramref name="row"/>'s columns, as the capture triggers write it;
+    /// a rewind compares the current row with a logged before-image through the same expression.
+    /// </summary>
+    internal static string SqliteJson(IEnumerable<string> columns, string row) =>
         $"json_object({string.Join(", ", columns.Select(c => $"'{c}', {row}.{Quote(c)}"))})";
 
-    private static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+    /// <summary>A quoted SQL identifier (both providers use double quotes).</summary>
+    internal static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 }

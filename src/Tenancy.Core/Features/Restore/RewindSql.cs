@@ -1,5 +1,6 @@
 using System.Text;
 using Tenancy.Core.Data;
+using static Tenancy.Core.Features.Restore.ChangeCaptureSql;
 
 namespace Tenancy.Core.Features.Restore;
 
@@ -126,7 +127,5 @@ internal static class RewindSql
     private static string Image(CapturedTable table, DatabaseProvider provider, string row) =>
         provider == DatabaseProvider.Postgres
             ? $"to_jsonb({row})"
-            : $"json_object({string.Join(", ", table.Columns.Select(c => $"'{c}', {row}.{Quote(c)}"))})";
-
-    private static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+            : SqliteJson(table.Columns, row);
 }

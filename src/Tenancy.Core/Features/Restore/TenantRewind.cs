@@ -137,7 +137,7 @@ public sealed class TenantRewind(IDbContextFactory<TenancyDbContext> contextFact
     /// <summary>The captured tables, each after the captured tables it references.</summary>
     internal static List<CapturedTable> ParentsFirst(IModel model)
     {
-        var entities = model.GetEntityTypes().Where(e => e.FindAnnotation(ChangeCaptureSql.CapturedAnnotation)?.Value is true).ToList();
+        var entities = ChangeCaptureSql.CapturedEntityTypes(model.GetEntityTypes()).ToList();
         var ordered = new List<IEntityType>();
         var placed = new HashSet<IEntityType>();
         void Place(IEntityType entity, int depth)

@@ -78,7 +78,8 @@ public sealed class TenantCatalog(IDbContextFactory<TenancyDbContext> contextFac
         long read = 0;
         while (true)
         {
-            var prefix = After(Filtered(db, from), from, ascending).Take(window);
+            var rest = After(Filtered(db, from), from, ascending);
+            var prefix = rest.Take(window);
             ids.AddRange(await Order(prefix.Where(t => SearchFunctions.StrPos(t.SearchText, term) > 0), query.Sort, ascending)
                 .Take(query.PageSize + 1 - ids.Count)
                 .Select(t => t.Id)
@@ -91,7 +92,7 @@ public sealed class TenantCatalog(IDbContextFactory<TenancyDbContext> contextFac
 
             // Where this window ended (index-only: the sort key and id); none when the list ended
             // inside it, and then the page is all there is.
-            var end = After(Filtered(db, from), from, ascending).Skip(window - 1);
+            var end = rest.Skip(window - 1);
             var last = query.Sort == TenantSort.Name
                 ? await end.Select(t => TenantCursor.Encode(TenantSort.Name, t.Name, default, t.Id)).FirstOrDefaultAsync(cancellationToken)
                 : await end.Select(t => TenantCursor.Encode(TenantSort.Created, "", t.CreatedAt, t.Id)).FirstOrDefaultAsync(cancellationToken);
