@@ -21,6 +21,7 @@ public static class TenancyJobsExtensions
         builder.Services.AddHostedService<GracePeriodSweep>();
         builder.Services.AddHostedService<QuotaCacheRefreshSweep>();
         builder.Services.AddHostedService<ChangeLogPurgeSweep>();
+        builder.Services.AddHostedService<RestoreWorker>();
         return builder;
     }
 }

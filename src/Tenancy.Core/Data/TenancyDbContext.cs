@@ -53,6 +53,8 @@ public abstract class TenancyDbContext(DbContextOptions options) : DbContext(opt
 
     public DbSet<TenantChange> TenantChanges => Set<TenantChange>();
 
+    public DbSet<RestoreJob> RestoreJobs => Set<RestoreJob>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         // These configurations depend on the provider, so they are applied by hand below.

@@ -10,8 +10,9 @@ internal static class DemoTables
     // The catalog. search_text is computed by the database.
     public static readonly DemoTable Tenants = new(
         "tenants",
-        "id", "name", "slug", "owner_name", "owner_email", "status", "plan_id", "region",
-        "stripe_customer_id", "stripe_subscription_id", "created_at", "updated_at");
+        ["id", "name", "slug", "owner_name", "owner_email", "status", "plan_id", "region",
+         "stripe_customer_id", "stripe_subscription_id", "created_at", "updated_at"],
+        ["restore_job_id"]);
 
     public static readonly DemoTable TenantSlugs = new("tenant_slugs", "slug", "tenant_id");
 

@@ -9,10 +9,7 @@ public enum AccessDenial : byte
     /// <summary>Suspended, by billing or by staff.</summary>
     Suspended,
 
-    /// <summary>
-    /// Being restored to an earlier point in time, so it takes no writes. Reserved for the
-    /// restore feature (issue 6), as <c>QuotaDenial.TenantRestoring</c> is: nothing sets it yet.
-    /// </summary>
+    /// <summary>Being restored to an earlier point in time (a restore is queued or running), so it takes no writes.</summary>
     Restoring,
 
     /// <summary>No such tenant, or it was deleted.</summary>

@@ -37,12 +37,14 @@ public static class TenantAccess
     /// <summary>
     /// What a tenant in <paramref name="status"/> may do: whatever its quotas allow
     /// (<see cref="AccessDenial.None"/>; past due is allowed, within its grace), or nothing, and
-    /// why. A restore in progress is the next reason (<see cref="AccessDenial.Restoring"/>).
+    /// why. A deletion or suspension outlasts a restore, so it is the reason given first; a
+    /// restore queued or running (<paramref name="restoring"/>) denies writes until it ends.
     /// </summary>
-    public static AccessDenial DenialFor(TenantStatus status) => status switch
+    public static AccessDenial DenialFor(TenantStatus status, bool restoring = false) => (status, restoring) switch
     {
-        TenantStatus.Suspended => AccessDenial.Suspended,
-        TenantStatus.Deleted => AccessDenial.NotFound,
+        (TenantStatus.Deleted, _) => AccessDenial.NotFound,
+        (TenantStatus.Suspended, _) => AccessDenial.Suspended,
+        (_, true) => AccessDenial.Restoring,
         _ => AccessDenial.None,
     };
 

@@ -29,7 +29,7 @@ internal sealed class QuotaLimitsReader
         TenancyDbContext db, List<Guid> tenantIds, bool async, CancellationToken cancellationToken)
     {
         var defaults = plans ?? await ReadPlansAsync(db, async, cancellationToken);
-        var tenantQuery = db.Tenants.AsNoTracking().Where(t => tenantIds.Contains(t.Id)).Select(t => new { t.Id, t.Status, t.PlanId });
+        var tenantQuery = db.Tenants.AsNoTracking().Where(t => tenantIds.Contains(t.Id)).Select(t => new { t.Id, t.Status, t.PlanId, Restoring = t.RestoreJobId != null });
         var tenants = async ? await tenantQuery.ToListAsync(cancellationToken) : tenantQuery.ToList();
         var setQuery = db.TenantQuotaSets.AsNoTracking().Where(s => tenantIds.Contains(s.TenantId));
         var sets = (async ? await setQuery.ToListAsync(cancellationToken) : setQuery.ToList()).ToDictionary(s => s.TenantId);
@@ -46,7 +46,7 @@ internal sealed class QuotaLimitsReader
         foreach (var tenant in tenants)
         {
             var suspendedBecause = tenant.Status == TenantStatus.Suspended ? suspensions[tenant.Id].DenialMessage() : null;
-            limits[tenant.Id] = Build(tenant.Status, tenant.PlanId, sets.GetValueOrDefault(tenant.Id), defaults, suspendedBecause);
+            limits[tenant.Id] = Build(tenant.Status, tenant.Restoring, tenant.PlanId, sets.GetValueOrDefault(tenant.Id), defaults, suspendedBecause);
         }
 
         return limits;
@@ -73,11 +73,11 @@ internal sealed class QuotaLimitsReader
                     where ids.Contains(t.Id)
                     join s in db.TenantQuotaSets.AsNoTracking() on t.Id equals s.TenantId into sets
                     from s in sets.DefaultIfEmpty()
-                    select new { t.Id, t.Status, t.PlanId, Version = (int?)s.Version })
+                    select new { t.Id, t.Status, t.PlanId, Restoring = t.RestoreJobId != null, Version = (int?)s.Version })
                 .ToDictionaryAsync(x => x.Id, cancellationToken);
 
             var stale = chunk
-                .Where(e => plansChanged || !e.Limits.SameState(states.TryGetValue(e.TenantId, out var state), state?.Status ?? default, state?.PlanId, state?.Version ?? 0))
+                .Where(e => plansChanged || !e.Limits.SameState(states.TryGetValue(e.TenantId, out var state), state?.Status ?? default, state?.PlanId, state?.Version ?? 0, state?.Restoring ?? false))
                 .Select(e => e.TenantId)
                 .ToList();
             if (stale.Count > 0)
@@ -103,7 +103,7 @@ internal sealed class QuotaLimitsReader
     private static TenantQuotaLimits NotFound() =>
         new(false, default, null, 0, QuotaDenial.TenantNotFound, new long[QuotaMetrics.Count]);
 
-    private static TenantQuotaLimits Build(TenantStatus status, string planId, TenantQuotaSet? set, PlanDefaults plans, string? suspendedBecause)
+    private static TenantQuotaLimits Build(TenantStatus status, bool restoring, string planId, TenantQuotaSet? set, PlanDefaults plans, string? suspendedBecause)
     {
         var values = new long[QuotaMetrics.Count];
         var defaults = plans.For(planId);
@@ -114,11 +114,11 @@ internal sealed class QuotaLimitsReader
             values[i] = limit ?? QuotaEnforcer.Unlimited;
         }
 
-        return new TenantQuotaLimits(true, status, planId, set?.Version ?? 0, DenialOf(status), values, suspendedBecause);
+        return new TenantQuotaLimits(true, status, planId, set?.Version ?? 0, DenialOf(status, restoring), values, suspendedBecause, restoring);
     }
 
-    /// <summary>The enforcer's words for what <see cref="TenantAccess.DenialFor"/> says of the status.</summary>
-    private static QuotaDenial DenialOf(TenantStatus status) => TenantAccess.DenialFor(status) switch
+    /// <summary>The enforcer's words for what <see cref="TenantAccess.DenialFor"/> says of the status and a restore in progress.</summary>
+    private static QuotaDenial DenialOf(TenantStatus status, bool restoring) => TenantAccess.DenialFor(status, restoring) switch
     {
         AccessDenial.None => QuotaDenial.None,
         AccessDenial.Suspended => QuotaDenial.TenantSuspended,

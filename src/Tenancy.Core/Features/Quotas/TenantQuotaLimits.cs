@@ -7,7 +7,8 @@ namespace Tenancy.Core.Features.Quotas;
 /// when the tenant's quotas, plan or status change. <see cref="Values"/> is indexed by metric,
 /// <see cref="QuotaEnforcer.Unlimited"/> for no limit.
 /// </summary>
-internal sealed class TenantQuotaLimits(bool exists, TenantStatus status, string? planId, int version, QuotaDenial denial, long[] values, string? denialDetail = null)
+internal sealed class TenantQuotaLimits(
+    bool exists, TenantStatus status, string? planId, int version, QuotaDenial denial, long[] values, string? denialDetail = null, bool restoring = false)
 {
     /// <summary>Why the tenant is denied, in words, when the reason code alone says too little (which suspensions).</summary>
     public string? DenialDetail { get; } = denialDetail;
@@ -19,6 +20,9 @@ internal sealed class TenantQuotaLimits(bool exists, TenantStatus status, string
 
     public TenantStatus Status { get; } = status;
 
+    /// <summary>A restore of the tenant is queued or running.</summary>
+    public bool Restoring { get; } = restoring;
+
     public string? PlanId { get; } = planId;
 
     public int Version { get; } = version;
@@ -28,6 +32,6 @@ internal sealed class TenantQuotaLimits(bool exists, TenantStatus status, string
 
     public long[] Values { get; } = values;
 
-    public bool SameState(bool exists, TenantStatus status, string? planId, int version) =>
-        Exists == exists && (!exists || (Status == status && string.Equals(PlanId, planId, StringComparison.Ordinal) && Version == version));
+    public bool SameState(bool exists, TenantStatus status, string? planId, int version, bool restoring) =>
+        Exists == exists && (!exists || (Status == status && string.Equals(PlanId, planId, StringComparison.Ordinal) && Version == version && Restoring == restoring));
 }

@@ -131,6 +131,19 @@ public static class ChangeCaptureSql
               "VALUES (@tenant, strftime('%Y-%m-%d %H:%M:%f', 'now'), '', '{}', 'L')";
 
     /// <summary>
+    /// Marks, in a database that already held tenant data when capture was installed, the moment
+    /// history starts for every tenant (<see cref="TenantRewind.CaptureInstalledMarkerTenant"/>):
+    /// nothing written before it was captured, so no restore may go back past it. A database
+    /// created empty needs no mark.
+    /// </summary>
+    public static string CaptureInstalledMarkerSql(DatabaseProvider provider) =>
+        provider == DatabaseProvider.Postgres
+            ? "INSERT INTO tenant_changes (tenant_id, changed_at, table_name, row_key, op) " +
+              "SELECT '00000000-0000-0000-0000-000000000000', now(), '', '{}', 'L' WHERE EXISTS (SELECT 1 FROM tenants)"
+            : "INSERT INTO tenant_changes (tenant_id, changed_at, table_name, row_key, op) " +
+              "SELECT '00000000-0000-0000-0000-000000000000', strftime('%Y-%m-%d %H:%M:%f', 'now'), '', '{}', 'L' WHERE EXISTS (SELECT 1 FROM tenants)";
+
+    /// <summary>
     /// The PostgreSQL statement that takes the freeze lock of the tenant in <paramref name="tenantIdSql"/>
     /// shared, or fails the write with <see cref="BeingRestoredSqlState"/> while a restore holds it exclusively.
     /// </summary>

@@ -5,10 +5,11 @@ namespace Tenancy.Core.Features.Restore;
 public static class RestoreServiceCollectionExtensions
 {
     /// <summary>
-    /// The change log's upkeep (<see cref="ChangeLogPurge"/>, <see cref="RestoreOptions"/>; its
-    /// <see cref="ChangeLogPurgeSweep"/> comes with <c>AddTenancyJobs</c>) and the rewind of one
-    /// tenant (<see cref="TenantRewind"/>). Capture itself needs no services: the migrations
-    /// install it as triggers.
+    /// The change log's upkeep (<see cref="ChangeLogPurge"/>, <see cref="RestoreOptions"/>), the
+    /// rewind of one tenant (<see cref="TenantRewind"/>), staff's restore requests
+    /// (<see cref="RestoreService"/>) and the job runner (<see cref="RestoreJobRunner"/>); the
+    /// <see cref="ChangeLogPurgeSweep"/> and <see cref="RestoreWorker"/> come with
+    /// <c>AddTenancyJobs</c>. Capture itself needs no services: the migrations install it as triggers.
     /// </summary>
     public static IServiceCollection AddTenancyRestore(this IServiceCollection services)
     {
@@ -18,6 +19,9 @@ public static class RestoreServiceCollectionExtensions
             .ValidateOnStart();
         services.AddSingleton<ChangeLogPurge>();
         services.AddSingleton<TenantRewind>();
+        services.AddSingleton<RestoreSignal>();
+        services.AddSingleton<RestoreService>();
+        services.AddSingleton<RestoreJobRunner>();
         return services;
     }
 }

@@ -56,6 +56,25 @@ internal static class RewindSql
             """;
     }
 
+    /// <summary>
+    /// Up to <paramref name="limit"/> rows of <paramref name="table"/> that a rewind would change:
+    /// op, key, the row at the restore point (null if absent then) and now (null if absent now).
+    /// </summary>
+    public static string Sample(CapturedTable table, DatabaseProvider provider, int limit)
+    {
+        var t = Quote(table.Name);
+        var tenant = $"c.{Quote(CapturedTable.TenantIdColumn)}";
+        var text = provider == DatabaseProvider.Postgres ? "::text" : "";
+        return $"""
+            SELECT r.op, r.row_key{text}, r.before{text}, CASE WHEN {tenant} IS NULL THEN NULL ELSE {Image(table, provider, "c")}{text} END
+            FROM {RowsTable} r LEFT JOIN {t} c ON {Match(table, provider)}
+            WHERE r.table_name = '{table.Name}'
+              AND CASE WHEN r.op = 'I' THEN {tenant} IS NOT NULL ELSE {tenant} IS NULL OR {Image(table, provider, "c")} <> r.before END
+            ORDER BY r.row_key{text}
+            LIMIT {limit}
+            """;
+    }
+
     /// <summary>Deletes the tenant's rows of <paramref name="table"/> that did not exist at the restore point.</summary>
     public static string Delete(CapturedTable table, DatabaseProvider provider) =>
         $"""

@@ -1,10 +1,15 @@
 using System.Data.Common;
+using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Storage;
+using Microsoft.Extensions.Options;
 using Tenancy.Core.Data;
 
 namespace Tenancy.Core.Features.Restore;
+
+/// <summary>One row a rewind would change: its key, and the row at the restore point and now, as JSON (null where the row is absent).</summary>
+public sealed record RewindSample(string Key, string? Then, string? Now);
 
 /// <summary>What a rewind does to one table: rows deleted, re-inserted and changed back.</summary>
 public sealed record TableRewind(string Table, int Deleted, int Reinserted, int Changed)
@@ -12,10 +17,38 @@ public sealed record TableRewind(string Table, int Deleted, int Reinserted, int 
     public int Total => Deleted + Reinserted + Changed;
 }
 
-/// <summary>A rewind's effect, table by table, parents first.</summary>
+/// <summary>A rewind's effect, table by table, parents first; a preview also has a few of each table's rows.</summary>
 public sealed record RewindResult(IReadOnlyList<TableRewind> Tables)
 {
+    /// <summary>Preview only: up to <see cref="TenantRewind.SamplesPerTable"/> rows per table that would change.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<RewindSample>> Samples { get; init; } = new Dictionary<string, IReadOnlyList<RewindSample>>();
+
     public int Total => Tables.Sum(t => t.Total);
+
+    public int Deleted => Tables.Sum(t => t.Deleted);
+
+    public int Reinserted => Tables.Sum(t => t.Reinserted);
+
+    public int Changed => Tables.Sum(t => t.Changed);
+}
+
+/// <summary>A rewind done inside the caller's transaction: what it did, and when its transaction began by the database's clock (its own changes carry that time).</summary>
+public sealed record AppliedRewind(RewindResult Result, DateTime RewoundAt);
+
+/// <summary>How far back a tenant can be restored now, and what sets that limit.</summary>
+public sealed record RestoreWindow(DateTime OldestRestorable, DateTime Now, RestoreWindowLimit LimitedBy);
+
+/// <summary>What sets the oldest restorable moment.</summary>
+public enum RestoreWindowLimit
+{
+    /// <summary>The change log's retention (<see cref="RestoreOptions.Retention"/>).</summary>
+    Retention,
+
+    /// <summary>The tenant's data was bulk-loaded without capture (the demo seed); its history starts there.</summary>
+    BulkLoad,
+
+    /// <summary>Change capture was installed in this database then; nothing earlier was recorded.</summary>
+    CaptureInstalled,
 }
 
 /// <summary>A restore point that cannot be used; the message says why, in staff's words.</summary>
@@ -27,43 +60,83 @@ public sealed class RestoreRefusedException(string message) : InvalidOperationEx
 /// first change after the point, or away if that change inserted it. The work follows the
 /// tenant's changes, never the size of the tables, and no other tenant's row is read or written.
 /// <para>
-/// <see cref="RewindAsync"/> runs in one transaction that holds the tenant's freeze lock
-/// exclusively on PostgreSQL (the capture triggers take it shared, so writers of this tenant
-/// already in flight finish first and new ones fail with "tenant … is being restored"; SQLite's
-/// single writer does the same). Its own writes go through the capture triggers, so a rewind is
-/// itself undoable: rewind to the moment before it. <see cref="PreviewAsync"/> computes the same
-/// counts and changes nothing.
+/// A rewind runs in one transaction that holds the tenant's freeze lock exclusively on
+/// PostgreSQL (the capture triggers take it shared, so writers of this tenant already in flight
+/// finish first and new ones fail with "tenant … is being restored"; SQLite's single writer does
+/// the same). Its own writes go through the capture triggers, so a rewind is itself undoable:
+/// rewind to the moment before it. <see cref="PreviewAsync"/> computes the same counts and
+/// changes nothing. A point before <see cref="GetWindowAsync"/>'s oldest restorable moment is
+/// refused: the changes after it may be purged or were never captured.
 /// </para>
 /// </summary>
-public sealed class TenantRewind(IDbContextFactory<TenancyDbContext> contextFactory, TimeProvider clock)
+public sealed class TenantRewind(IDbContextFactory<TenancyDbContext> contextFactory, IOptions<RestoreOptions> options, TimeProvider clock)
 {
-    /// <summary>What rewinding <paramref name="tenantId"/> to <paramref name="pointInTime"/> would do; read-only.</summary>
+    /// <summary>Rows of each table a preview shows.</summary>
+    public const int SamplesPerTable = 5;
+
+    /// <summary>The tenant the migration's "capture installed" marker is written for: no real tenant has it.</summary>
+    public static readonly Guid CaptureInstalledMarkerTenant = Guid.Empty;
+
+    /// <summary>How far back <paramref name="tenantId"/> can be restored now.</summary>
+    public async Task<RestoreWindow> GetWindowAsync(Guid tenantId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
+        return await WindowAsync(db, tenantId, cancellationToken);
+    }
+
+    /// <summary>What rewinding <paramref name="tenantId"/> to <paramref name="pointInTime"/> would do, with a few rows of each table; read-only.</summary>
     public async Task<RewindResult> PreviewAsync(Guid tenantId, DateTime pointInTime, CancellationToken cancellationToken = default)
     {
         await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var result = await PrepareAsync(db, tenantId, pointInTime, cancellationToken);
+        var result = await PrepareAsync(db, tenantId, pointInTime, SamplesPerTable, cancellationToken);
         await transaction.RollbackAsync(cancellationToken);
         return result;
     }
 
     /// <summary>
-    /// Rewinds the tenant's data to <paramref name="pointInTime"/> (UTC) in one transaction and
-    /// returns what it did. <paramref name="actor"/> is recorded on the changes it makes.
+    /// Rewinds the tenant's data to <paramref name="pointInTime"/> (UTC) in one transaction of its
+    /// own and returns what it did. <paramref name="actor"/> is recorded on the changes it makes.
     /// </summary>
     public async Task<RewindResult> RewindAsync(Guid tenantId, DateTime pointInTime, string actor, CancellationToken cancellationToken = default)
     {
         await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
-        db.Database.SetCommandTimeout(TimeSpan.FromMinutes(10));
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var applied = await RewindWithinAsync(db, tenantId, pointInTime, actor, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return applied.Result;
+    }
+
+    /// <summary>
+    /// Rewinds the tenant inside the transaction open on <paramref name="db"/>, so the caller can
+    /// record the outcome in the same transaction (the restore job does). Nothing is visible to
+    /// others until the caller commits; a rollback leaves everything as it was.
+    /// </summary>
+    public async Task<AppliedRewind> RewindWithinAsync(TenancyDbContext db, Guid tenantId, DateTime pointInTime, string actor, CancellationToken cancellationToken = default)
+    {
+        if (db.Database.CurrentTransaction is null)
+        {
+            throw new InvalidOperationException("Rewind inside a transaction: the rewind and what records it commit together.");
+        }
+
+        db.Database.SetCommandTimeout(TimeSpan.FromMinutes(10));
         var provider = db.Provider;
+        DateTime rewoundAt;
         if (provider == DatabaseProvider.Postgres)
         {
             await ExecuteAsync(db, $"SELECT pg_advisory_xact_lock(hashtextextended(@tenant::text, {ChangeCaptureSql.FreezeLockSeed}))", tenantId, null, cancellationToken);
             await ExecuteAsync(db, "SELECT set_config('tenancy.actor', @actor, true)", tenantId, null, cancellationToken, ("actor", actor));
+            rewoundAt = await ScalarAsync<DateTime>(db, "SELECT now()", cancellationToken);
+        }
+        else
+        {
+            // The capture triggers stamp each statement with this clock; every statement below runs after this one.
+            rewoundAt = DateTime.SpecifyKind(
+                DateTime.ParseExact(await ScalarAsync<string>(db, "SELECT strftime('%Y-%m-%d %H:%M:%f', 'now')", cancellationToken), "yyyy-MM-dd HH:mm:ss.fff", CultureInfo.InvariantCulture),
+                DateTimeKind.Utc);
         }
 
-        var result = await PrepareAsync(db, tenantId, pointInTime, cancellationToken);
+        var result = await PrepareAsync(db, tenantId, pointInTime, 0, cancellationToken);
         var tables = ParentsFirst(db.Model);
         var since = SinceParameter(provider, pointInTime);
 
@@ -91,47 +164,105 @@ public sealed class TenantRewind(IDbContextFactory<TenancyDbContext> contextFact
         }
 
         await ExecuteAsync(db, RewindSql.DropRows(provider), tenantId, since, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return result;
+        return new AppliedRewind(result, rewoundAt);
     }
 
+    /// <summary>
+    /// The moment to rewind to in order to undo a rewind whose transaction began at
+    /// <paramref name="rewoundAt"/>: the smallest step before it the change log can tell apart
+    /// (a microsecond on PostgreSQL, a millisecond in SQLite's text times).
+    /// </summary>
+    public static DateTime JustBefore(DateTime rewoundAt, DatabaseProvider provider) =>
+        rewoundAt - (provider == DatabaseProvider.Postgres ? TimeSpan.FromMicroseconds(1) : TimeSpan.FromMilliseconds(1));
+
     /// <summary>Checks the restore point, collects the rows to rewind and counts what would change, inside the caller's transaction.</summary>
-    private async Task<RewindResult> PrepareAsync(TenancyDbContext db, Guid tenantId, DateTime pointInTime, CancellationToken cancellationToken)
+    private async Task<RewindResult> PrepareAsync(TenancyDbContext db, Guid tenantId, DateTime pointInTime, int samples, CancellationToken cancellationToken)
     {
         pointInTime = DateTime.SpecifyKind(pointInTime, DateTimeKind.Utc);
-        if (pointInTime > clock.GetUtcNow().UtcDateTime)
-        {
-            throw new RestoreRefusedException($"The restore point {pointInTime:yyyy-MM-dd HH:mm:ss} UTC is in the future.");
-        }
-
         if (!await db.Tenants.AnyAsync(t => t.Id == tenantId, cancellationToken))
         {
             throw new RestoreRefusedException($"No tenant has the id {tenantId}.");
         }
 
-        var since = SinceParameter(db.Provider, pointInTime);
-        var historyStart = await db.TenantChanges.AsNoTracking()
-            .Where(c => c.TenantId == tenantId && c.Op == TenantChangeOp.HistoryStart)
-            .OrderByDescending(c => c.Seq)
-            .Select(c => (DateTime?)c.ChangedAt)
-            .FirstOrDefaultAsync(cancellationToken);
-        if (historyStart is { } start && start > pointInTime)
+        var window = await WindowAsync(db, tenantId, cancellationToken);
+        if (pointInTime > window.Now)
         {
-            throw new RestoreRefusedException(
-                $"The tenant's history starts at {start:yyyy-MM-dd HH:mm:ss} UTC, when its data was bulk-loaded without capture; choose a later moment.");
+            throw new RestoreRefusedException($"The restore point {pointInTime:yyyy-MM-dd HH:mm:ss} UTC is in the future.");
         }
 
+        if (pointInTime < window.OldestRestorable)
+        {
+            throw new RestoreRefusedException(window.LimitedBy switch
+            {
+                RestoreWindowLimit.BulkLoad =>
+                    $"The tenant's history starts at {window.OldestRestorable:yyyy-MM-dd HH:mm:ss} UTC, when its data was bulk-loaded without capture; choose a later moment.",
+                RestoreWindowLimit.CaptureInstalled =>
+                    $"Changes are recorded from {window.OldestRestorable:yyyy-MM-dd HH:mm:ss} UTC, when change capture was installed; choose a later moment.",
+                _ =>
+                    $"The restore point {pointInTime:yyyy-MM-dd HH:mm:ss} UTC is outside the restore window: changes are kept for {options.Value.Retention.TotalDays:0.#} days, so the oldest restorable moment is {window.OldestRestorable:yyyy-MM-dd HH:mm:ss} UTC.",
+            });
+        }
+
+        var since = SinceParameter(db.Provider, pointInTime);
         await ExecuteAsync(db, RewindSql.CollectRows(db.Provider), tenantId, since, cancellationToken);
         var counts = new List<TableRewind>();
+        var sampled = new Dictionary<string, IReadOnlyList<RewindSample>>();
         foreach (var table in ParentsFirst(db.Model))
         {
-            await using var command = Command(db, RewindSql.Count(table, db.Provider), tenantId, since);
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            await reader.ReadAsync(cancellationToken);
-            counts.Add(new TableRewind(table.Name, Convert.ToInt32(reader.GetValue(0)), Convert.ToInt32(reader.GetValue(1)), Convert.ToInt32(reader.GetValue(2))));
+            TableRewind counted;
+            await using (var command = Command(db, RewindSql.Count(table, db.Provider), tenantId, since))
+            await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+            {
+                await reader.ReadAsync(cancellationToken);
+                counted = new TableRewind(table.Name, Convert.ToInt32(reader.GetValue(0)), Convert.ToInt32(reader.GetValue(1)), Convert.ToInt32(reader.GetValue(2)));
+            }
+
+            if (samples > 0 && counted.Total > 0)
+            {
+                sampled[table.Name] = await SamplesAsync(db, table, tenantId, samples, cancellationToken);
+            }
+
+            counts.Add(counted);
         }
 
-        return new RewindResult(counts);
+        return new RewindResult(counts) { Samples = sampled };
+    }
+
+    private static async Task<List<RewindSample>> SamplesAsync(TenancyDbContext db, CapturedTable table, Guid tenantId, int limit, CancellationToken cancellationToken)
+    {
+        var rows = new List<RewindSample>();
+        await using var command = Command(db, RewindSql.Sample(table, db.Provider, limit), tenantId, null);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var op = reader.GetString(0);
+            string? Text(int i) => reader.IsDBNull(i) ? null : reader.GetString(i);
+            rows.Add(new RewindSample(reader.GetString(1), op == "I" ? null : Text(2), Text(3)));
+        }
+
+        return rows;
+    }
+
+    /// <summary>The oldest restorable moment: the latest of the retention's start, the tenant's bulk load and capture's installation.</summary>
+    private async Task<RestoreWindow> WindowAsync(TenancyDbContext db, Guid tenantId, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var starts = await db.TenantChanges.AsNoTracking()
+            .Where(c => (c.TenantId == tenantId || c.TenantId == CaptureInstalledMarkerTenant) && c.Op == TenantChangeOp.HistoryStart)
+            .GroupBy(c => c.TenantId)
+            .Select(g => new { Tenant = g.Key, Start = g.Max(c => c.ChangedAt) })
+            .ToListAsync(cancellationToken);
+        var window = new RestoreWindow(now - options.Value.Retention, now, RestoreWindowLimit.Retention);
+        foreach (var start in starts)
+        {
+            var at = DateTime.SpecifyKind(start.Start, DateTimeKind.Utc);
+            if (at > window.OldestRestorable)
+            {
+                window = window with { OldestRestorable = at, LimitedBy = start.Tenant == tenantId ? RestoreWindowLimit.BulkLoad : RestoreWindowLimit.CaptureInstalled };
+            }
+        }
+
+        return window;
     }
 
     /// <summary>The captured tables, each after the captured tables it references.</summary>
@@ -172,6 +303,14 @@ public sealed class TenantRewind(IDbContextFactory<TenancyDbContext> contextFact
         provider == DatabaseProvider.Postgres
             ? DateTime.SpecifyKind(utc, DateTimeKind.Utc)
             : utc.ToString("yyyy-MM-dd HH:mm:ss.fff", System.Globalization.CultureInfo.InvariantCulture);
+
+    private static async Task<T> ScalarAsync<T>(TenancyDbContext db, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = db.Database.GetDbConnection().CreateCommand();
+        command.Transaction = db.Database.CurrentTransaction!.GetDbTransaction();
+        command.CommandText = sql;
+        return (T)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
 
     private static async Task ExecuteAsync(
         TenancyDbContext db, string sql, Guid tenantId, object? since, CancellationToken cancellationToken, params (string Name, object Value)[] extra)

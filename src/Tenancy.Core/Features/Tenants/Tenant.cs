@@ -38,6 +38,13 @@ public sealed class Tenant
     /// <summary>Stripe subscription id (<c>sub_…</c>).</summary>
     public string? StripeSubscriptionId { get; set; }
 
+    /// <summary>
+    /// The restore queued or running for this tenant, if any (set when staff request it, cleared
+    /// when it ends). While set the tenant is denied writes (<c>TenantAccess.DenialFor</c>): what
+    /// it wrote now would be undone by the restore anyway.
+    /// </summary>
+    public Guid? RestoreJobId { get; set; }
+
     public DateTime CreatedAt { get; set; }
 
     public DateTime UpdatedAt { get; set; }

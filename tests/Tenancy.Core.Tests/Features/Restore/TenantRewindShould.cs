@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Tenancy.Core.Data;
 using Tenancy.Core.Features.Plans;
 using Tenancy.Core.Features.Restore;
@@ -19,7 +20,9 @@ public abstract class TenantRewindShould(TestDatabase database) : IAsyncLifetime
 {
     private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
 
-    private TenantRewind Rewind => new(database.ContextFactory, TimeProvider.System);
+    private readonly RestoreTestData data = new(database);
+
+    private TenantRewind Rewind => new(database.ContextFactory, Options.Create(new RestoreOptions()), TimeProvider.System);
 
     public ValueTask InitializeAsync() => ValueTask.CompletedTask;
 
@@ -32,23 +35,23 @@ public abstract class TenantRewindShould(TestDatabase database) : IAsyncLifetime
     [Fact]
     public async Task GiveBackExactlyTheDataOfTheMoment()
     {
-        var tenant = await CreateTenantAsync();
-        var other = await CreateTenantAsync();
-        var (keep, edit, drop) = (NewProject(tenant, "keep"), NewProject(tenant, "edit"), NewProject(tenant, "drop"));
-        var member = new Member { TenantId = tenant, Email = "ann@example.test", Name = "Ann", CreatedAt = Start };
+        var tenant = await data.CreateTenantAsync();
+        var other = await data.CreateTenantAsync();
+        var (keep, edit, drop) = (RestoreTestData.NewProject(tenant, "keep"), RestoreTestData.NewProject(tenant, "edit"), RestoreTestData.NewProject(tenant, "drop"));
+        var member = new Member { TenantId = tenant, Email = "ann@example.test", Name = "Ann", CreatedAt = RestoreTestData.Start };
         await using (var db = database.CreateContext())
         {
             db.Projects.AddRange(keep, edit, drop);
-            db.ProjectItems.AddRange(Item(keep, "a", 10), Item(edit, "b", 20), Item(drop, "c", 30));
+            db.ProjectItems.AddRange(RestoreTestData.Item(keep, "a", 10), RestoreTestData.Item(edit, "b", 20), RestoreTestData.Item(drop, "c", 30));
             db.Members.Add(member);
-            db.TenantSettings.Add(new TenantSetting { TenantId = tenant, Key = "locale", Value = "en", UpdatedAt = Start });
-            db.Projects.Add(NewProject(other, "other's"));
+            db.TenantSettings.Add(new TenantSetting { TenantId = tenant, Key = "locale", Value = "en", UpdatedAt = RestoreTestData.Start });
+            db.Projects.Add(RestoreTestData.NewProject(other, "other's"));
             await db.SaveChangesAsync(Cancellation);
         }
 
-        var moment = await MomentAsync();
-        var atMoment = await SnapshotAsync(tenant);
-        var othersBefore = await SnapshotAsync(other);
+        var moment = await RestoreTestData.MomentAsync();
+        var atMoment = await data.SnapshotAsync(tenant);
+        var othersBefore = await data.SnapshotAsync(other);
 
         // After the moment: every kind of change, through several write paths, several times.
         await using (var db = database.CreateContext())
@@ -58,27 +61,27 @@ public abstract class TenantRewindShould(TestDatabase database) : IAsyncLifetime
             await db.SaveChangesAsync(Cancellation);
             edited.Name = "edited twice";
             await db.SaveChangesAsync(Cancellation);
-            db.Projects.Add(NewProject(tenant, "added after"));
+            db.Projects.Add(RestoreTestData.NewProject(tenant, "added after"));
             await db.SaveChangesAsync(Cancellation);
             await db.ProjectItems.Where(i => i.TenantId == tenant).ExecuteUpdateAsync(s => s.SetProperty(i => i.SizeBytes, i => i.SizeBytes * 100), Cancellation);
             await db.Database.ExecuteSqlAsync($"DELETE FROM projects WHERE tenant_id = {tenant} AND name = {"drop"}", Cancellation);
             await db.Members.Where(m => m.TenantId == tenant).ExecuteDeleteAsync(Cancellation);
             // The same key comes back with other values: a delete and a re-insert of one row.
-            db.Members.Add(new Member { TenantId = tenant, Id = member.Id, Email = "ann@example.test", Name = "Ann (re-added)", CreatedAt = Start.AddDays(1) });
-            db.Members.Add(new Member { TenantId = tenant, Email = "new@example.test", Name = "New", CreatedAt = Start.AddDays(1) });
+            db.Members.Add(new Member { TenantId = tenant, Id = member.Id, Email = "ann@example.test", Name = "Ann (re-added)", CreatedAt = RestoreTestData.Start.AddDays(1) });
+            db.Members.Add(new Member { TenantId = tenant, Email = "new@example.test", Name = "New", CreatedAt = RestoreTestData.Start.AddDays(1) });
             await db.SaveChangesAsync(Cancellation);
             await db.Database.ExecuteSqlAsync($"UPDATE tenant_settings SET value = {"de"} WHERE tenant_id = {tenant}", Cancellation);
             // The other tenant keeps writing meanwhile.
-            db.Projects.Add(NewProject(other, "other's, later"));
+            db.Projects.Add(RestoreTestData.NewProject(other, "other's, later"));
             await db.SaveChangesAsync(Cancellation);
         }
 
-        var othersAfterTheirWrites = await SnapshotAsync(other);
+        var othersAfterTheirWrites = await data.SnapshotAsync(other);
         var preview = await Rewind.PreviewAsync(tenant, moment, Cancellation);
         var result = await Rewind.RewindAsync(tenant, moment, "test", Cancellation);
 
-        Assert.Equal(atMoment, await SnapshotAsync(tenant));
-        Assert.Equal(othersAfterTheirWrites, await SnapshotAsync(other));
+        Assert.Equal(atMoment, await data.SnapshotAsync(tenant));
+        Assert.Equal(othersAfterTheirWrites, await data.SnapshotAsync(other));
         Assert.NotEqual(othersBefore, othersAfterTheirWrites);
         Assert.Equal(preview.Tables, result.Tables);
         Assert.Equal(new TableRewind("projects", Deleted: 1, Reinserted: 1, Changed: 1), result.Tables.Single(t => t.Table == "projects"));
@@ -91,83 +94,83 @@ public abstract class TenantRewindShould(TestDatabase database) : IAsyncLifetime
     [Fact]
     public async Task PreviewWithoutChangingAnything()
     {
-        var tenant = await CreateTenantAsync();
-        var moment = await MomentAsync();
+        var tenant = await data.CreateTenantAsync();
+        var moment = await RestoreTestData.MomentAsync();
         await using (var db = database.CreateContext())
         {
-            db.Projects.Add(NewProject(tenant, "added after"));
+            db.Projects.Add(RestoreTestData.NewProject(tenant, "added after"));
             await db.SaveChangesAsync(Cancellation);
         }
 
-        var before = await SnapshotAsync(tenant);
-        var changes = await ChangeCountAsync(tenant);
+        var before = await data.SnapshotAsync(tenant);
+        var changes = await data.ChangeCountAsync(tenant);
 
         var preview = await Rewind.PreviewAsync(tenant, moment, Cancellation);
 
         Assert.Equal(1, preview.Tables.Single(t => t.Table == "projects").Deleted);
-        Assert.Equal(before, await SnapshotAsync(tenant));
-        Assert.Equal(changes, await ChangeCountAsync(tenant));
+        Assert.Equal(before, await data.SnapshotAsync(tenant));
+        Assert.Equal(changes, await data.ChangeCountAsync(tenant));
     }
 
     [Fact]
     public async Task UndoARewindByRewindingToTheMomentBeforeIt()
     {
-        var tenant = await CreateTenantAsync();
+        var tenant = await data.CreateTenantAsync();
         await using (var db = database.CreateContext())
         {
-            db.Projects.Add(NewProject(tenant, "original"));
+            db.Projects.Add(RestoreTestData.NewProject(tenant, "original"));
             await db.SaveChangesAsync(Cancellation);
         }
 
-        var moment = await MomentAsync();
+        var moment = await RestoreTestData.MomentAsync();
         await using (var db = database.CreateContext())
         {
             await db.Projects.Where(p => p.TenantId == tenant).ExecuteUpdateAsync(s => s.SetProperty(p => p.Name, "imported"), Cancellation);
-            db.Projects.Add(NewProject(tenant, "imported too"));
+            db.Projects.Add(RestoreTestData.NewProject(tenant, "imported too"));
             await db.SaveChangesAsync(Cancellation);
         }
 
-        var beforeRewind = await SnapshotAsync(tenant);
-        var justBeforeRewind = await MomentAsync();
+        var beforeRewind = await data.SnapshotAsync(tenant);
+        var justBeforeRewind = await RestoreTestData.MomentAsync();
         await Rewind.RewindAsync(tenant, moment, "test", Cancellation);
-        var afterRewind = await SnapshotAsync(tenant);
+        var afterRewind = await data.SnapshotAsync(tenant);
 
         await Rewind.RewindAsync(tenant, justBeforeRewind, "test: undo", Cancellation);
 
         Assert.NotEqual(beforeRewind, afterRewind);
-        Assert.Equal(beforeRewind, await SnapshotAsync(tenant));
+        Assert.Equal(beforeRewind, await data.SnapshotAsync(tenant));
 
         // And the undo is undone the same way: back to the rewound state.
-        var justBeforeUndo = await MomentAsync();
+        var justBeforeUndo = await RestoreTestData.MomentAsync();
         await using (var db = database.CreateContext())
         {
             Assert.Equal(2, await db.Projects.CountAsync(p => p.TenantId == tenant, Cancellation));
         }
 
         await Rewind.RewindAsync(tenant, moment, "test: again", Cancellation);
-        Assert.Equal(afterRewind, await SnapshotAsync(tenant));
+        Assert.Equal(afterRewind, await data.SnapshotAsync(tenant));
         Assert.True(justBeforeUndo > moment);
     }
 
     [Fact]
     public async Task RefuseAMomentInTheFutureOrAnUnknownTenantAndChangeNothing()
     {
-        var tenant = await CreateTenantAsync();
-        var changes = await ChangeCountAsync(tenant);
+        var tenant = await data.CreateTenantAsync();
+        var changes = await data.ChangeCountAsync(tenant);
 
         var future = await Assert.ThrowsAsync<RestoreRefusedException>(() => Rewind.RewindAsync(tenant, DateTime.UtcNow.AddMinutes(5), "test", Cancellation));
         var unknown = await Assert.ThrowsAsync<RestoreRefusedException>(() => Rewind.PreviewAsync(Guid.NewGuid(), DateTime.UtcNow.AddMinutes(-5), Cancellation));
 
         Assert.Contains("in the future", future.Message, StringComparison.Ordinal);
         Assert.Contains("No tenant", unknown.Message, StringComparison.Ordinal);
-        Assert.Equal(changes, await ChangeCountAsync(tenant));
+        Assert.Equal(changes, await data.ChangeCountAsync(tenant));
     }
 
     [Fact]
     public async Task RefuseAMomentBeforeTheTenantsDataWasBulkLoadedWithoutCapture()
     {
-        var tenant = await CreateTenantAsync();
-        var beforeLoad = await MomentAsync();
+        var tenant = await data.CreateTenantAsync();
+        var beforeLoad = await RestoreTestData.MomentAsync();
         await using (var db = database.CreateContext())
         {
             // What the seed command records for each tenant it loads without capture.
@@ -183,80 +186,11 @@ public abstract class TenantRewindShould(TestDatabase database) : IAsyncLifetime
             await command.ExecuteNonQueryAsync(Cancellation);
         }
 
-        var afterLoad = await MomentAsync();
+        var afterLoad = await RestoreTestData.MomentAsync();
 
         var refused = await Assert.ThrowsAsync<RestoreRefusedException>(() => Rewind.PreviewAsync(tenant, beforeLoad, Cancellation));
         Assert.Contains("bulk-loaded without capture", refused.Message, StringComparison.Ordinal);
         Assert.Equal(0, (await Rewind.PreviewAsync(tenant, afterLoad, Cancellation)).Total);
-    }
-
-    private static readonly DateTime Start = new(2026, 11, 1, 9, 0, 0, DateTimeKind.Utc);
-
-    private static Project NewProject(Guid tenant, string name) => new() { TenantId = tenant, Name = name, CreatedAt = Start, UpdatedAt = Start };
-
-    private static ProjectItem Item(Project project, string title, long size) =>
-        new() { TenantId = project.TenantId, ProjectId = project.Id, Title = title, SizeBytes = size, CreatedAt = Start, UpdatedAt = Start };
-
-    /// <summary>A moment strictly between the writes before it and those after it.</summary>
-    private static async Task<DateTime> MomentAsync()
-    {
-        await Task.Delay(20, Cancellation);
-        var moment = DateTime.UtcNow;
-        await Task.Delay(20, Cancellation);
-        return moment;
-    }
-
-    private async Task<Guid> CreateTenantAsync()
-    {
-        var id = Guid.CreateVersion7();
-        await using var db = database.CreateContext();
-        db.Tenants.Add(new Tenant
-        {
-            Id = id,
-            Name = "Rewind " + id.ToString("N")[..8],
-            Slug = "rewind-" + id.ToString("N")[..12],
-            OwnerName = "Owner",
-            OwnerEmail = "owner@rewind.example",
-            PlanId = PlanCatalog.Starter,
-            Region = "eu-west",
-            CreatedAt = Start,
-            UpdatedAt = Start,
-        });
-        await db.SaveChangesAsync(Cancellation);
-        return id;
-    }
-
-    private async Task<int> ChangeCountAsync(Guid tenant)
-    {
-        await using var db = database.CreateContext();
-        return await db.TenantChanges.CountAsync(c => c.TenantId == tenant, Cancellation);
-    }
-
-    /// <summary>Every row of every captured table of the tenant, every column, as text, in key order.</summary>
-    private async Task<List<string>> SnapshotAsync(Guid tenant)
-    {
-        await using var db = database.CreateContext();
-        var rows = new List<string>();
-        var connection = db.Database.GetDbConnection();
-        await db.Database.OpenConnectionAsync(Cancellation);
-        foreach (var table in TenantRewind.ParentsFirst(db.Model))
-        {
-            await using DbCommand command = connection.CreateCommand();
-            var columns = string.Join(", ", table.Columns.Select(c => $"\"{c}\""));
-            command.CommandText = $"SELECT {columns} FROM \"{table.Name}\" WHERE tenant_id = @tenant ORDER BY {string.Join(", ", table.RowKeyColumns.Select(c => $"\"{c}\""))}";
-            var parameter = command.CreateParameter();
-            parameter.ParameterName = "tenant";
-            parameter.Value = database.Provider == DatabaseProvider.Postgres ? tenant : tenant.ToString().ToUpperInvariant();
-            command.Parameters.Add(parameter);
-            await using var reader = await command.ExecuteReaderAsync(Cancellation);
-            while (await reader.ReadAsync(Cancellation))
-            {
-                var values = Enumerable.Range(0, reader.FieldCount).Select(i => Convert.ToString(reader.GetValue(i), CultureInfo.InvariantCulture));
-                rows.Add(table.Name + ": " + string.Join(" | ", values));
-            }
-        }
-
-        return rows;
     }
 }
 

@@ -517,6 +517,121 @@ namespace Tenancy.Core.Data.Migrations.Postgres
                     b.ToTable("tenant_quota_sets", (string)null);
                 });
 
+            modelBuilder.Entity("Tenancy.Core.Features.Restore.RestoreJob", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer")
+                        .HasColumnName("attempts");
+
+                    b.Property<int?>("Changed")
+                        .HasColumnType("integer")
+                        .HasColumnName("changed");
+
+                    b.Property<int?>("Deleted")
+                        .HasColumnType("integer")
+                        .HasColumnName("deleted");
+
+                    b.Property<long?>("DurationMs")
+                        .HasColumnType("bigint")
+                        .HasColumnName("duration_ms");
+
+                    b.Property<string>("Error")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("error");
+
+                    b.Property<int>("ExpectedRows")
+                        .HasColumnType("integer")
+                        .HasColumnName("expected_rows");
+
+                    b.Property<DateTime?>("FinishedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("finished_at");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("kind");
+
+                    b.Property<DateTime?>("LeaseUntil")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("lease_until");
+
+                    b.Property<DateTime>("PointInTime")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("point_in_time");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("reason");
+
+                    b.Property<int?>("Reinserted")
+                        .HasColumnType("integer")
+                        .HasColumnName("reinserted");
+
+                    b.Property<DateTime>("RequestedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("requested_at");
+
+                    b.Property<string>("RequestedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("requested_by");
+
+                    b.Property<string>("RequestedBySubject")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("requested_by_subject");
+
+                    b.Property<DateTime?>("RewoundAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("rewound_at");
+
+                    b.Property<DateTime?>("StartedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("started_at");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("state");
+
+                    b.Property<string>("Tables")
+                        .HasColumnType("text")
+                        .HasColumnName("tables");
+
+                    b.Property<Guid?>("UndoesJobId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("undoes_job_id");
+
+                    b.HasKey("TenantId", "Id");
+
+                    b.HasIndex("TenantId", "RequestedAt");
+
+                    b.HasIndex(new[] { "RequestedAt", "Id" }, "ix_restore_jobs_unfinished")
+                        .HasFilter("state IN ('Queued', 'Running')");
+
+                    b.HasIndex(new[] { "TenantId" }, "ux_restore_jobs_active")
+                        .IsUnique()
+                        .HasFilter("state IN ('Queued', 'Running')");
+
+                    b.ToTable("restore_jobs", (string)null);
+                });
+
             modelBuilder.Entity("Tenancy.Core.Features.Restore.TenantChange", b =>
                 {
                     b.Property<Guid>("TenantId")
@@ -816,6 +931,10 @@ namespace Tenancy.Core.Data.Migrations.Postgres
                         .HasColumnType("character varying(32)")
                         .HasColumnName("region");
 
+                    b.Property<Guid?>("RestoreJobId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("restore_job_id");
+
                     b.Property<string>("SearchText")
                         .IsRequired()
                         .ValueGeneratedOnAddOrUpdate()
@@ -986,6 +1105,15 @@ namespace Tenancy.Core.Data.Migrations.Postgres
                         });
 
                     b.Navigation("Overrides");
+                });
+
+            modelBuilder.Entity("Tenancy.Core.Features.Restore.RestoreJob", b =>
+                {
+                    b.HasOne("Tenancy.Core.Features.Tenants.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Tenancy.Core.Features.Suspensions.Suspension", b =>

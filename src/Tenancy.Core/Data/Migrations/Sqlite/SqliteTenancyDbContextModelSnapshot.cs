@@ -509,6 +509,121 @@ namespace Tenancy.Core.Data.Migrations.Sqlite
                     b.ToTable("tenant_quota_sets", (string)null);
                 });
 
+            modelBuilder.Entity("Tenancy.Core.Features.Restore.RestoreJob", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("attempts");
+
+                    b.Property<int?>("Changed")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("changed");
+
+                    b.Property<int?>("Deleted")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("deleted");
+
+                    b.Property<long?>("DurationMs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("duration_ms");
+
+                    b.Property<string>("Error")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("error");
+
+                    b.Property<int>("ExpectedRows")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("expected_rows");
+
+                    b.Property<DateTime?>("FinishedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("finished_at");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("kind");
+
+                    b.Property<DateTime?>("LeaseUntil")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("lease_until");
+
+                    b.Property<DateTime>("PointInTime")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("point_in_time");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("reason");
+
+                    b.Property<int?>("Reinserted")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("reinserted");
+
+                    b.Property<DateTime>("RequestedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("requested_at");
+
+                    b.Property<string>("RequestedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("requested_by");
+
+                    b.Property<string>("RequestedBySubject")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("requested_by_subject");
+
+                    b.Property<DateTime?>("RewoundAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("rewound_at");
+
+                    b.Property<DateTime?>("StartedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("started_at");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("state");
+
+                    b.Property<string>("Tables")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tables");
+
+                    b.Property<Guid?>("UndoesJobId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("undoes_job_id");
+
+                    b.HasKey("TenantId", "Id");
+
+                    b.HasIndex("TenantId", "RequestedAt");
+
+                    b.HasIndex(new[] { "RequestedAt", "Id" }, "ix_restore_jobs_unfinished")
+                        .HasFilter("state IN ('Queued', 'Running')");
+
+                    b.HasIndex(new[] { "TenantId" }, "ux_restore_jobs_active")
+                        .IsUnique()
+                        .HasFilter("state IN ('Queued', 'Running')");
+
+                    b.ToTable("restore_jobs", (string)null);
+                });
+
             modelBuilder.Entity("Tenancy.Core.Features.Restore.TenantChange", b =>
                 {
                     b.Property<long>("Seq")
@@ -808,6 +923,10 @@ namespace Tenancy.Core.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("region");
 
+                    b.Property<Guid?>("RestoreJobId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("restore_job_id");
+
                     b.Property<string>("SearchText")
                         .IsRequired()
                         .ValueGeneratedOnAddOrUpdate()
@@ -969,6 +1088,15 @@ namespace Tenancy.Core.Data.Migrations.Sqlite
                         });
 
                     b.Navigation("Overrides");
+                });
+
+            modelBuilder.Entity("Tenancy.Core.Features.Restore.RestoreJob", b =>
+                {
+                    b.HasOne("Tenancy.Core.Features.Tenants.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Tenancy.Core.Features.Suspensions.Suspension", b =>
