@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using System.Diagnostics;
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
@@ -64,7 +65,7 @@ public static class RestoreBenchmark
         Console.WriteLine($"# the import took {update.Elapsed.TotalSeconds:F1} s");
         var othersBefore = await ChecksumAsync(dataSource, $"tenant_id <> '{tenant}'");
 
-        var rewind = new TenantRewind(services.GetRequiredService<IDbContextFactory<TenancyDbContext>>(), TimeProvider.System);
+        var rewind = new TenantRewind(services.GetRequiredService<IDbContextFactory<TenancyDbContext>>(), Options.Create(new RestoreOptions()), TimeProvider.System);
         var previewTimes = new List<double>();
         RewindResult? preview = null;
         for (var i = 0; i < 5; i++)
