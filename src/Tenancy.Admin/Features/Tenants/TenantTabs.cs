@@ -1,6 +1,7 @@
 using Tenancy.Admin.Features.Audit;
 using Tenancy.Admin.Features.Billing;
 using Tenancy.Admin.Features.Quotas;
+using Tenancy.Admin.Features.Restore;
 using Tenancy.Core.Features.Staff;
 
 namespace Tenancy.Admin.Features.Tenants;
@@ -16,9 +17,12 @@ public static class TenantTabs
 
     public static readonly TenantTab Billing = TenantTab.Of<TenantBillingPanel>("billing", "Billing", StaffCapability.View);
 
+    /// <summary>Everyone sees the window, the change activity and the history; previews, restores and undos need the Admin role (checked again by the service).</summary>
+    public static readonly TenantTab Restore = TenantTab.Of<TenantRestorePanel>("restore", "Restore", StaffCapability.View);
+
     public static readonly TenantTab Audit = TenantTab.Of<TenantAuditHistory>("audit", "Audit history", StaffCapability.View);
 
-    public static IReadOnlyList<TenantTab> All { get; } = Distinct([Quotas, Billing, Audit]);
+    public static IReadOnlyList<TenantTab> All { get; } = Distinct([Quotas, Billing, Restore, Audit]);
 
     /// <summary>The tenant page on its overview.</summary>
     public static string OverviewUrl(Guid tenantId) => $"/tenants/{tenantId}";
