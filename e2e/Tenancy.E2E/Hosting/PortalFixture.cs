@@ -40,6 +40,9 @@ public sealed class PortalFixture : IAsyncLifetime
     /// <summary>The billing services' clock (see <see cref="ShiftableClock"/>).</summary>
     public ShiftableClock BillingClock => _app?.BillingClock ?? throw new InvalidOperationException("Not started.");
 
+    /// <summary>The test database, for a test that writes tenant data as the product would.</summary>
+    public string ConnectionString => _database?.ConnectionString ?? throw new InvalidOperationException("Not started.");
+
     /// <summary>Adds a tenant of a test's own (and its slug), as the seed does.</summary>
     public Task AddTenantAsync(Tenant tenant) =>
         TestTenants.AddAsync(_database?.ConnectionString ?? throw new InvalidOperationException("Not started."), tenant, TestContext.Current.CancellationToken);

@@ -64,7 +64,11 @@ function withPortalBehaviour(options, dotNetRef) {
       max: limits.length ? max => Math.max(max, ...limits) : undefined,
       labels: { formatter: value => formatNumber(value) },
     },
-    xaxis: { ...options.xaxis, labels: { ...options.xaxis?.labels, datetimeUTC: true } },
+    // Times in UTC and, like the rest of the portal, to the minute (ApexCharts' default shows seconds).
+    xaxis: {
+      ...options.xaxis,
+      labels: { ...options.xaxis?.labels, datetimeUTC: true, datetimeFormatter: { year: "yyyy", month: "MMM yyyy", day: "dd MMM", hour: "HH:mm", minute: "HH:mm" } },
+    },
     tooltip: { x: { formatter: value => utcMinute(value) }, y: { formatter: value => formatNumber(value) } },
   };
 }

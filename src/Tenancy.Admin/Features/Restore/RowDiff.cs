@@ -49,10 +49,17 @@ public sealed record RowDiff(string Action, string Key, IReadOnlyList<FieldChang
     private static string? Text(JsonElement value) => value.ValueKind switch
     {
         JsonValueKind.Null or JsonValueKind.Undefined => null,
-        JsonValueKind.String => value.GetString(),
+        JsonValueKind.String => TimeOrText(value.GetString()!),
         JsonValueKind.Number => value.TryGetInt64(out var n) ? n.ToString("N0", CultureInfo.InvariantCulture) : value.GetRawText(),
         _ => value.GetRawText(),
     };
+
+    /// <summary>A time stored in the row (ISO 8601 from PostgreSQL, "yyyy-MM-dd HH:mm:ss…" from SQLite) as the portal writes times; other text as it is.</summary>
+    private static string TimeOrText(string text) =>
+        text.Length >= 19 && char.IsDigit(text[0]) && text[4] == '-' && text[10] is 'T' or ' '
+        && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var time)
+            ? Components.TimeText.UtcSeconds(time.UtcDateTime)
+            : text;
 
     private static string KeyText(string json)
     {
