@@ -1,4 +1,5 @@
 using System.Collections.ObjectModel;
+using System.Diagnostics;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 
@@ -43,7 +44,10 @@ public sealed record SeedPhase(string Name, TimeSpan Elapsed, long Rows)
 /// built at the end, otherwise <see cref="SqliteDemoLoader.TenantsPerTransaction"/> tenants per
 /// transaction. Measured rates: docs/benchmarks.md. Both set change capture aside inside their
 /// transactions and record a history start for each tenant they give data (decision 0005), so a
-/// seed does not fill the change log and a restore cannot reach back before it.
+/// seed does not fill the change log and a restore cannot reach back before it. After the load,
+/// the showcase tenants of a first run (<see cref="DemoShowcase"/>: Acme Imports, Bluebird
+/// Studio) get a recent past written through the capture triggers (<see cref="DemoShowcaseHistory"/>),
+/// so a newcomer has a real mistake to restore from.
 /// </remarks>
 public sealed partial class DemoDataSeeder(
     IDbContextFactory<TenancyDbContext> contextFactory,
@@ -65,10 +69,23 @@ public sealed partial class DemoDataSeeder(
                 LogPhase(logger, phase.Name, phase.Elapsed.TotalSeconds, phase.Rows);
             }
         });
-        await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
-        return db.Provider == DatabaseProvider.Postgres
-            ? await PostgresDemoLoader.LoadAsync(db, tenants, Seed, now, phases, progress, cancellationToken)
-            : await SqliteDemoLoader.LoadAsync(db, tenants, Seed, now, phases, progress, cancellationToken);
+        var total = Stopwatch.StartNew();
+        SeedReport report;
+        await using (var db = await contextFactory.CreateDbContextAsync(cancellationToken))
+        {
+            report = db.Provider == DatabaseProvider.Postgres
+                ? await PostgresDemoLoader.LoadAsync(db, tenants, Seed, now, phases, progress, cancellationToken)
+                : await SqliteDemoLoader.LoadAsync(db, tenants, Seed, now, phases, progress, cancellationToken);
+        }
+
+        var history = Stopwatch.StartNew();
+        var changes = await new DemoShowcaseHistory(contextFactory, now).WriteAsync(cancellationToken);
+        if (changes > 0)
+        {
+            phases.Add(new SeedPhase("captured history of the showcase tenants", history.Elapsed, changes));
+        }
+
+        return report with { Elapsed = total.Elapsed, Phases = [.. phases] };
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Demo data: {Phase} took {Seconds:F1} s ({Rows} rows)")]

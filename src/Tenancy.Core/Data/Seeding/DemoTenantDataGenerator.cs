@@ -12,11 +12,12 @@ internal sealed record DemoDataOwner(
     string CompanyDomain,
     string PlanId,
     string Region,
-    DateTime CreatedAt)
+    DateTime CreatedAt,
+    DateTime DataUntil)
 {
     public static DemoDataOwner From(DemoTenant tenant) => new(
         tenant.Sequence, tenant.Id, tenant.OwnerName, tenant.OwnerEmail, tenant.CompanyDomain,
-        tenant.PlanId, tenant.Region, tenant.CreatedAt);
+        tenant.PlanId, tenant.Region, tenant.CreatedAt, tenant.DataUntil);
 }
 
 internal readonly record struct DemoMember(Guid Id, string Email, string Name, string Role, DateTime CreatedAt);
@@ -28,12 +29,13 @@ internal readonly record struct DemoItem(Guid Id, Guid ProjectId, string Title, 
 internal readonly record struct DemoSetting(string Key, string Value, DateTime UpdatedAt);
 
 /// <summary>
-/// Members, projects, items and settings of one tenant. Each table draws from its own
+/// Members, projects, items and settings of one tenant, created and updated between the tenant's
+/// sign-up and <see cref="DemoDataOwner.DataUntil"/>. Each table draws from its own
 /// <see cref="Random"/> seeded by (run seed, tenant sequence, table), so a loader can produce
 /// one table at a time (one COPY after another) and still get the same data as a loader that
 /// writes a tenant's rows together.
 /// </summary>
-internal sealed class DemoTenantDataGenerator(int seed, DateTime now)
+internal sealed class DemoTenantDataGenerator(int seed)
 {
     private const int MembersStream = 1;
     private const int ProjectsStream = 2;
@@ -55,7 +57,6 @@ internal sealed class DemoTenantDataGenerator(int seed, DateTime now)
         ["sa-east"] = (["America/Sao_Paulo", "America/Santiago", "America/Bogota"], ["pt-BR", "es-CL", "es-CO"]),
     };
 
-    private readonly DateTime _now = new(now.Ticks - now.Ticks % TimeSpan.TicksPerSecond, DateTimeKind.Utc);
     private readonly HashSet<string> _emails = new(StringComparer.Ordinal);
 
     public void Members(DemoDataOwner owner, List<DemoMember> members)
@@ -84,7 +85,7 @@ internal sealed class DemoTenantDataGenerator(int seed, DateTime now)
                 email = $"{local}{n}@{owner.CompanyDomain}";
             }
 
-            var created = Between(r, owner.CreatedAt, _now);
+            var created = Between(r, owner.CreatedAt, owner.DataUntil);
             members.Add(new DemoMember(DemoIds.Version7(created, r), email, first + " " + last, Roles[RoleWeights.Pick(r)], created));
         }
     }
@@ -102,14 +103,14 @@ internal sealed class DemoTenantDataGenerator(int seed, DateTime now)
         };
         for (var i = 0; i < count; i++)
         {
-            var created = Between(r, owner.CreatedAt, _now);
+            var created = Between(r, owner.CreatedAt, owner.DataUntil);
             var name = DemoWords.ProjectNames[r.Next(DemoWords.ProjectNames.Length)];
             if (r.NextDouble() < 0.3)
             {
                 name += " " + created.Year;
             }
 
-            projects.Add(new DemoProject(DemoIds.Version7(created, r), name, created, Between(r, created, _now)));
+            projects.Add(new DemoProject(DemoIds.Version7(created, r), name, created, Between(r, created, owner.DataUntil)));
         }
     }
 
@@ -126,12 +127,12 @@ internal sealed class DemoTenantDataGenerator(int seed, DateTime now)
             {
                 var kind = DemoWords.ItemKinds[ItemKindWeights.Pick(r)];
                 var stem = kind.Stems[r.Next(kind.Stems.Length)];
-                var created = Between(r, project.CreatedAt, _now);
+                var created = Between(r, project.CreatedAt, owner.DataUntil);
                 var title = r.NextDouble() < 0.5
                     ? $"{stem}.{kind.Extension}"
                     : $"{stem}-{r.Next(1, 1000):D3}.{kind.Extension}";
                 var size = (long)Math.Clamp(kind.MedianBytes * Math.Exp(kind.Sigma * Gaussian(r)), 200, 4_000_000_000);
-                items.Add(new DemoItem(DemoIds.Version7(created, r), project.Id, title, size, created, Between(r, created, _now)));
+                items.Add(new DemoItem(DemoIds.Version7(created, r), project.Id, title, size, created, Between(r, created, owner.DataUntil)));
             }
         }
     }
@@ -142,16 +143,16 @@ internal sealed class DemoTenantDataGenerator(int seed, DateTime now)
         var r = new Random(DemoIds.Seed(seed, owner.Sequence, SettingsStream));
         var (zones, locales) = RegionalDefaults.TryGetValue(owner.Region, out var defaults) ? defaults : RegionalDefaults["us-east"];
 
-        settings.Add(new DemoSetting("timezone", zones[r.Next(zones.Length)], Between(r, owner.CreatedAt, _now)));
-        settings.Add(new DemoSetting("locale", locales[r.Next(locales.Length)], Between(r, owner.CreatedAt, _now)));
+        settings.Add(new DemoSetting("timezone", zones[r.Next(zones.Length)], Between(r, owner.CreatedAt, owner.DataUntil)));
+        settings.Add(new DemoSetting("locale", locales[r.Next(locales.Length)], Between(r, owner.CreatedAt, owner.DataUntil)));
         if (r.NextDouble() < 0.4)
         {
-            settings.Add(new DemoSetting("week_start", r.NextDouble() < 0.6 ? "monday" : "sunday", Between(r, owner.CreatedAt, _now)));
+            settings.Add(new DemoSetting("week_start", r.NextDouble() < 0.6 ? "monday" : "sunday", Between(r, owner.CreatedAt, owner.DataUntil)));
         }
 
         if (r.NextDouble() < 0.3)
         {
-            settings.Add(new DemoSetting("notifications.digest", r.NextDouble() < 0.7 ? "daily" : "weekly", Between(r, owner.CreatedAt, _now)));
+            settings.Add(new DemoSetting("notifications.digest", r.NextDouble() < 0.7 ? "daily" : "weekly", Between(r, owner.CreatedAt, owner.DataUntil)));
         }
     }
 

@@ -42,6 +42,12 @@ internal sealed class DemoTenant
     /// <summary>True when this tenant also gets members, projects, items and settings.</summary>
     public bool HasData { get; set; }
 
+    /// <summary>The time the tenant's loaded data is as of: the seed's clock, or a showcase tenant's history start.</summary>
+    public DateTime DataUntil { get; set; }
+
+    /// <summary>Set when this is one of the fixed showcase tenants (<see cref="DemoShowcase"/>).</summary>
+    public DemoShowcaseTenant? Showcase { get; set; }
+
     /// <summary>Billing state and suspensions (PastDue and Suspended tenants, a few Active ones); a new instance per tenant, null for most.</summary>
     public DemoAccount? Account { get; set; }
 }
@@ -96,6 +102,7 @@ internal sealed class DemoTenantGenerator
     private readonly int _count;
     private readonly double _dataRate;
     private readonly DateTime _start;
+    private readonly DateTime _end;
     private readonly long _spanTicks;
     private readonly double _growth = Math.Log(GrowthFactor);
     private readonly DemoAccountGenerator _accounts;
@@ -120,10 +127,10 @@ internal sealed class DemoTenantGenerator
         _firstSequence = firstSequence;
         _count = count;
         _dataRate = Math.Min(1.0, (double)TenantDataFullRateUpTo / Math.Max(count, 1));
-        var end = new DateTime(now.Ticks - now.Ticks % TimeSpan.TicksPerSecond, DateTimeKind.Utc);
-        _start = end.AddYears(-HistoryYears);
-        _spanTicks = end.Ticks - _start.Ticks;
-        _accounts = new DemoAccountGenerator(seed, end);
+        _end = new DateTime(now.Ticks - now.Ticks % TimeSpan.TicksPerSecond, DateTimeKind.Utc);
+        _start = _end.AddYears(-HistoryYears);
+        _spanTicks = _end.Ticks - _start.Ticks;
+        _accounts = new DemoAccountGenerator(seed, _end);
     }
 
     public int Count => _count;
@@ -139,12 +146,29 @@ internal sealed class DemoTenantGenerator
 
         var r = _random;
         row.Sequence = _firstSequence + _index;
+
+        // A showcase tenant takes its fixed region, plan, name, slug and domain instead of drawn
+        // ones, is Active, always has data and signed up long before its history starts (it is
+        // among the oldest anyway unless a run seeds only a few tenants); the rest is drawn as usual.
+        var showcase = DemoShowcase.At(row.Sequence);
+        row.Showcase = showcase;
         row.CreatedAt = CreatedAt(_index, r);
+        if (showcase is not null && row.CreatedAt > _end.AddYears(-1))
+        {
+            row.CreatedAt = _end.AddYears(-1).AddDays(showcase.Sequence);
+        }
+
         row.Id = DemoIds.Version7(row.CreatedAt, r);
         _index++;
 
         row.Region = Regions.All[RegionWeights.Pick(r)];
         var statusIndex = StatusWeights.Pick(r);
+        if (showcase is not null)
+        {
+            row.Region = showcase.Region;
+            statusIndex = Array.IndexOf(Statuses, TenantStatus.Active);
+        }
+
         row.Status = Statuses[statusIndex];
         row.StatusName = StatusNames[statusIndex];
         var plans = row.Status switch
@@ -153,14 +177,14 @@ internal sealed class DemoTenantGenerator
             TenantStatus.PastDue => PastDuePlanWeights,
             _ => PlanWeights,
         };
-        var planIndex = plans.Pick(r);
+        var planIndex = showcase is null ? plans.Pick(r) : Array.IndexOf(Plans, showcase.PlanId);
         row.PlanId = Plans[planIndex];
 
         var (name, baseName) = CompanyName(r, row.Region);
-        row.Name = name;
         var kebab = Kebab(baseName, Tenant.SlugMaxLength - SlugSuffixLength - 1);
-        row.Slug = kebab + "-" + Scramble36(row.Sequence);
-        row.CompanyDomain = kebab.Replace("-", "", StringComparison.Ordinal) + TopLevelDomain(r, row.Region);
+        row.Name = showcase?.Name ?? name;
+        row.Slug = showcase?.Slug ?? kebab + "-" + Scramble36(row.Sequence);
+        row.CompanyDomain = showcase?.CompanyDomain ?? kebab.Replace("-", "", StringComparison.Ordinal) + TopLevelDomain(r, row.Region);
 
         var first = DemoWords.FirstNames[r.Next(DemoWords.FirstNames.Length)];
         var last = DemoWords.LastNames[r.Next(DemoWords.LastNames.Length)];
@@ -175,7 +199,8 @@ internal sealed class DemoTenantGenerator
         row.StripeSubscriptionId = paying ? StripeId("sub_", row.Sequence, 14 + r.Next(11), r, 0x5851F42DUL, 0x14057B7EUL) : null;
 
         row.UpdatedAt = UpdatedAt(row.CreatedAt, row.Status, r);
-        row.HasData = row.Status != TenantStatus.Deleted && r.NextDouble() < DataChanceByPlan[planIndex] * _dataRate;
+        row.HasData = showcase is not null || (row.Status != TenantStatus.Deleted && r.NextDouble() < DataChanceByPlan[planIndex] * _dataRate);
+        row.DataUntil = showcase is null ? _end : _end - showcase.HistoryLength;
 
         // From the tenant's own random stream, so the rows above are what they were before billing.
         row.Account = _accounts.For(row);

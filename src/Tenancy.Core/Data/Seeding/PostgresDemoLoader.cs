@@ -142,7 +142,7 @@ internal static class PostgresDemoLoader
                 phases.Add(new SeedPhase($"billing and suspensions ({accounts.Count:N0} tenants)", billing.Elapsed, accountRows));
 
                 var data = Stopwatch.StartNew();
-                dataRows = await CopyTenantDataAsync(connection, new DemoTenantDataGenerator(seed, now), owners, cancellationToken);
+                dataRows = await CopyTenantDataAsync(connection, new DemoTenantDataGenerator(seed), owners, cancellationToken);
                 phases.Add(new SeedPhase($"tenant data ({owners.Count:N0} tenants)", data.Elapsed, dataRows));
 
                 foreach (var (name, _, create) in foreignKeys)

@@ -50,7 +50,7 @@ internal static class SqliteDemoLoader
             var bulk = catalogEmpty && tenants >= BulkLoadThreshold;
 
             var generator = new DemoTenantGenerator(seed, firstSequence, tenants, now);
-            var dataGenerator = new DemoTenantDataGenerator(seed, now);
+            var dataGenerator = new DemoTenantDataGenerator(seed);
             using var insert = new Inserts(connection);
 
             // Demo rows have no earlier state worth keeping: each transaction sets change capture

@@ -250,6 +250,16 @@ public static class ChangeCaptureSql
     internal static string SqliteJson(IEnumerable<string> columns, string row) =>
         $"json_object({string.Join(", ", columns.Select(c => $"'{c}', {row}.{Quote(c)}"))})";
 
+    /// <summary>
+    /// A time as the change log stores it, as a command parameter's value: a timestamp on
+    /// PostgreSQL; on SQLite the text the capture triggers write
+    /// (<c>strftime('%Y-%m-%d %H:%M:%f')</c>), which compares as text.
+    /// </summary>
+    internal static object LogTime(DatabaseProvider provider, DateTime utc) =>
+        provider == DatabaseProvider.Postgres
+            ? DateTime.SpecifyKind(utc, DateTimeKind.Utc)
+            : utc.ToString("yyyy-MM-dd HH:mm:ss.fff", System.Globalization.CultureInfo.InvariantCulture);
+
     /// <summary>A quoted SQL identifier (both providers use double quotes).</summary>
     internal static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 }

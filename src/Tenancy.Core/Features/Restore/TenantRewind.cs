@@ -295,14 +295,8 @@ public sealed class TenantRewind(IDbContextFactory<TenancyDbContext> contextFact
         return ordered.Select(CapturedTable.From).ToList();
     }
 
-    /// <summary>
-    /// The restore point as the change log stores times: a timestamp on PostgreSQL; on SQLite the
-    /// text the capture triggers write (<c>strftime('%Y-%m-%d %H:%M:%f')</c>), compared as text.
-    /// </summary>
-    private static object SinceParameter(DatabaseProvider provider, DateTime utc) =>
-        provider == DatabaseProvider.Postgres
-            ? DateTime.SpecifyKind(utc, DateTimeKind.Utc)
-            : utc.ToString("yyyy-MM-dd HH:mm:ss.fff", System.Globalization.CultureInfo.InvariantCulture);
+    /// <summary>The restore point as the change log stores times (<see cref="ChangeCaptureSql.LogTime"/>).</summary>
+    private static object SinceParameter(DatabaseProvider provider, DateTime utc) => ChangeCaptureSql.LogTime(provider, utc);
 
     private static async Task<T> ScalarAsync<T>(TenancyDbContext db, string sql, CancellationToken cancellationToken)
     {
