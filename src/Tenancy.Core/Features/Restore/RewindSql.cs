@@ -15,16 +15,23 @@ internal static class RewindSql
 {
     public const string RowsTable = "rewind_rows";
 
-    /// <summary>Collects the first change after the restore point of every row of the tenant.</summary>
+    /// <summary>
+    /// Collects the first change after the restore point of every row of the tenant. PostgreSQL:
+    /// the first <c>seq</c> of each row by hashing (no sort on the JSON keys), then those changes
+    /// by <c>seq</c>, both reads within the tenant's range of the key; statistics on the two
+    /// columns the statements filter on, so the planner sizes its joins (no index: each table's
+    /// statements read the whole temp table once).
+    /// </summary>
     public static string CollectRows(DatabaseProvider provider) => provider == DatabaseProvider.Postgres
         ? $"""
            CREATE TEMP TABLE {RowsTable} ON COMMIT DROP AS
-           SELECT DISTINCT ON (table_name, row_key) table_name, row_key, op, before
-           FROM tenant_changes
-           WHERE tenant_id = @tenant AND changed_at > @since AND op IN ('I', 'U', 'D')
-           ORDER BY table_name, row_key, seq;
-           CREATE INDEX ON {RowsTable} (table_name);
-           ANALYZE {RowsTable};
+           SELECT c.table_name, c.row_key, c.op, c.before
+           FROM tenant_changes c
+           JOIN (SELECT min(seq) AS seq FROM tenant_changes
+                 WHERE tenant_id = @tenant AND changed_at > @since AND op IN ('I', 'U', 'D')
+                 GROUP BY table_name, row_key) f ON f.seq = c.seq
+           WHERE c.tenant_id = @tenant AND c.changed_at > @since;
+           ANALYZE {RowsTable} (table_name, op);
            """
         : $"""
            DROP TABLE IF EXISTS temp.{RowsTable};
@@ -42,23 +49,27 @@ internal static class RewindSql
         provider == DatabaseProvider.Postgres ? $"DROP TABLE IF EXISTS {RowsTable};" : $"DROP TABLE IF EXISTS temp.{RowsTable};";
 
     /// <summary>
-    /// One query per table: how many rows a rewind deletes (inserted after the point and still
-    /// there), re-inserts (there at the point, gone now) and changes back (there at both, different now).
+    /// One pass per table (each logged row against the current row, if any): how many rows a
+    /// rewind deletes (inserted after the point and still there), re-inserts (there at the point,
+    /// gone now) and changes back (there at both, different now).
     /// </summary>
     public static string Count(CapturedTable table, DatabaseProvider provider)
     {
-        var t = Quote(table.Name);
+        var present = $"c.{Quote(CapturedTable.TenantIdColumn)} IS NOT NULL";
         return $"""
             SELECT
-              (SELECT count(*) FROM {RowsTable} r WHERE r.table_name = '{table.Name}' AND r.op = 'I' AND EXISTS (SELECT 1 FROM {t} c WHERE {Match(table, provider)})),
-              (SELECT count(*) FROM {RowsTable} r WHERE r.table_name = '{table.Name}' AND r.op <> 'I' AND NOT EXISTS (SELECT 1 FROM {t} c WHERE {Match(table, provider)})),
-              (SELECT count(*) FROM {RowsTable} r JOIN {t} c ON {Match(table, provider)} WHERE r.table_name = '{table.Name}' AND r.op <> 'I' AND {Image(table, provider, "c")} <> r.before)
+              coalesce(sum(CASE WHEN r.op = 'I' AND {present} THEN 1 ELSE 0 END), 0),
+              coalesce(sum(CASE WHEN r.op <> 'I' AND NOT ({present}) THEN 1 ELSE 0 END), 0),
+              coalesce(sum(CASE WHEN r.op <> 'I' AND {present} AND {Image(table, provider, "c")} <> r.before THEN 1 ELSE 0 END), 0)
+            FROM {RowsTable} r LEFT JOIN {Quote(table.Name)} c ON {Match(table, provider)}
+            WHERE r.table_name = '{table.Name}'
             """;
     }
 
     /// <summary>
     /// Up to <paramref name="limit"/> rows of <paramref name="table"/> that a rewind would change:
     /// op, key, the row at the restore point (null if absent then) and now (null if absent now).
+    /// The first ones found, in the log's order: no sort, so it stops as soon as it has them.
     /// </summary>
     public static string Sample(CapturedTable table, DatabaseProvider provider, int limit)
     {
@@ -70,7 +81,6 @@ internal static class RewindSql
             FROM {RowsTable} r LEFT JOIN {t} c ON {Match(table, provider)}
             WHERE r.table_name = '{table.Name}'
               AND CASE WHEN r.op = 'I' THEN {tenant} IS NOT NULL ELSE {tenant} IS NULL OR {Image(table, provider, "c")} <> r.before END
-            ORDER BY r.row_key{text}
             LIMIT {limit}
             """;
     }

@@ -71,6 +71,9 @@ public sealed class RestoreRefusedException(string message) : InvalidOperationEx
 /// </summary>
 public sealed class TenantRewind(IDbContextFactory<TenancyDbContext> contextFactory, IOptions<RestoreOptions> options, TimeProvider clock)
 {
+    /// <summary>PostgreSQL's <c>work_mem</c> inside a preview or rewind.</summary>
+    private const string WorkMemory = "64MB";
+
     /// <summary>Rows of each table a preview shows.</summary>
     public const int SamplesPerTable = 5;
 
@@ -204,6 +207,13 @@ public sealed class TenantRewind(IDbContextFactory<TenancyDbContext> contextFact
         }
 
         var since = SinceParameter(db.Provider, pointInTime);
+        if (db.Provider == DatabaseProvider.Postgres)
+        {
+            // Room to hash a large restore's rows in memory (100,000 changes need about 35 MB);
+            // for this transaction only.
+            await ExecuteAsync(db, $"SET LOCAL work_mem = '{WorkMemory}'", tenantId, null, cancellationToken);
+        }
+
         await ExecuteAsync(db, RewindSql.CollectRows(db.Provider), tenantId, since, cancellationToken);
         var counts = new List<TableRewind>();
         var sampled = new Dictionary<string, IReadOnlyList<RewindSample>>();
