@@ -80,6 +80,26 @@ public sealed class TenantRewind(IDbContextFactory<TenancyDbContext> contextFact
     /// <summary>The tenant the migration's "capture installed" marker is written for: no real tenant has it.</summary>
     public static readonly Guid CaptureInstalledMarkerTenant = Guid.Empty;
 
+    /// <summary>
+    /// PostgreSQL: for the rest of the rewinding transaction, the server checks every second
+    /// whether its client is still there while a statement runs or waits for a lock
+    /// (<c>client_connection_check_interval</c>). Without it, a worker killed mid-rewind leaves its
+    /// server session running the current statement, or waiting for the tenant's writers, until
+    /// it next talks to the client: the tenant stays frozen and the job row locked all that time,
+    /// so the worker that takes the job over waits too. With it the server ends the session
+    /// within a second, rolling the rewind back. The setting exists from PostgreSQL 14 and only
+    /// where the kernel reports closed connections (not on Windows); elsewhere it is skipped and
+    /// only that promptness is lost.
+    /// </summary>
+    private const string WatchTheClientSql = """
+        DO $$
+        BEGIN
+          PERFORM set_config('client_connection_check_interval', '1s', true);
+        EXCEPTION WHEN undefined_object OR invalid_parameter_value THEN
+          NULL;
+        END $$
+        """;
+
     /// <summary>How far back <paramref name="tenantId"/> can be restored now.</summary>
     public async Task<RestoreWindow> GetWindowAsync(Guid tenantId, CancellationToken cancellationToken = default)
     {
@@ -127,6 +147,7 @@ public sealed class TenantRewind(IDbContextFactory<TenancyDbContext> contextFact
         DateTime rewoundAt;
         if (provider == DatabaseProvider.Postgres)
         {
+            await db.Database.ExecuteSqlRawAsync(WatchTheClientSql, cancellationToken);
             await ExecuteAsync(db, $"SELECT pg_advisory_xact_lock(hashtextextended(@tenant::text, {ChangeCaptureSql.FreezeLockSeed}))", tenantId, null, cancellationToken);
             await ExecuteAsync(db, "SELECT set_config('tenancy.actor', @actor, true)", tenantId, null, cancellationToken, ("actor", actor));
             rewoundAt = await ScalarAsync<DateTime>(db, "SELECT now()", cancellationToken);

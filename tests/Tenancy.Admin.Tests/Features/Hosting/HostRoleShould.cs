@@ -12,7 +12,7 @@ namespace Tenancy.Admin.Tests.Features.Hosting;
 public sealed class HostRoleShould
 {
     /// <summary>Every background service of <c>AddTenancyJobs</c>.</summary>
-    private static readonly Type[] AllJobs = [typeof(StripeEventWorker), typeof(GracePeriodSweep), typeof(QuotaCacheRefreshSweep), typeof(ChangeLogPurgeSweep)];
+    private static readonly Type[] AllJobs = [typeof(StripeEventWorker), typeof(GracePeriodSweep), typeof(QuotaCacheRefreshSweep), typeof(ChangeLogPurgeSweep), typeof(RestoreWorker)];
 
     private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
 
