@@ -72,7 +72,7 @@ public sealed class RestoreJobsShouldOnPostgres(PostgresDatabase database)
         await using (var db = Database.CreateContext())
         {
             await db.Database.ExecuteSqlAsync(
-                $"INSERT INTO projects (tenant_id, id, name, created_at, updated_at) SELECT {tenant}, gen_random_uuid(), 'bulk ' || g, now(), now() FROM generate_series(1, 60000) g",
+                $"INSERT INTO projects (tenant_id, id, name, created_at, updated_at) SELECT {tenant}, gen_random_uuid(), 'bulk ' || g, now(), now() FROM generate_series(1, 150000) g",
                 Cancellation);
         }
 
@@ -92,6 +92,29 @@ public sealed class RestoreJobsShouldOnPostgres(PostgresDatabase database)
         Assert.Equal(atMoment, await Data.SnapshotAsync(tenant));
         Assert.Equal(bystanderBefore, await Data.SnapshotAsync(bystander));
         Assert.Single(await Data.SnapshotAsync(writer), row => row.Contains("beside the rewind", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task QueueARestoreWhileTheTenantHasAWriteInFlight()
+    {
+        var (tenant, slug, moment, _) = await TenantWithABadImportAsync();
+        await using var writer = new NpgsqlConnection(Database.ConnectionString);
+        await writer.OpenAsync(Cancellation);
+        await using var inFlight = await writer.BeginTransactionAsync(Cancellation);
+        await using (var insert = new NpgsqlCommand(
+            "INSERT INTO members (tenant_id, id, email, name, role, created_at) VALUES (@t, gen_random_uuid(), 'slow@example.test', 'Slow import', 'Member', now())", writer, inFlight))
+        {
+            insert.Parameters.AddWithValue("t", tenant);
+            await insert.ExecuteNonQueryAsync(Cancellation);
+        }
+
+        // The insert holds a key-share lock on the tenant row (its foreign key) until it ends; the
+        // request's lock on that row must not wait for it.
+        var job = await Service().RequestAsync(Admin, new RestoreRequest(tenant, moment, "Undo the bad CSV import", slug), Cancellation)
+            .WaitAsync(TimeSpan.FromSeconds(10), Cancellation);
+
+        Assert.Equal(RestoreJobState.Queued, job.State);
+        await inFlight.RollbackAsync(Cancellation);
     }
 
     private async Task WaitForTheFreezeAsync(Task restore)
