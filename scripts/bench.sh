@@ -2,7 +2,7 @@
 # Database benchmarks, outside the test run (see docs/benchmarks.md).
 #   scripts/bench.sh browse --tenants 1000000 [--samples 100] [--naive-samples 5]
 #   scripts/bench.sh seed --tenants 1000000
-#   scripts/bench.sh restore --tenants 1000000 [--changed 100000]
+#   scripts/bench.sh restore --tenants 1000000 [--changed 100000] [--others 10000000]
 #   scripts/bench.sh webhooks --tenants 100000 [--events 10000] [--concurrency 8,32,64] [--inbox 20000] [--rate 1000] [--seconds 30]
 # Starts a throwaway PostgreSQL cluster, migrates, seeds with the demo data seeder, runs the
 # cases and stops the cluster (also on failure or Ctrl-C). Prints one BENCH line per case.

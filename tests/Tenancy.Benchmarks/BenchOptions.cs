@@ -45,6 +45,9 @@ public sealed record BenchOptions
     /// <summary>Restore: rows of the tenant changed after the restore point.</summary>
     public int Changed { get; init; } = 100_000;
 
+    /// <summary>Restore: after the first rewind, top the other tenants' data up to this many rows and rewind again.</summary>
+    public long? Others { get; init; }
+
     /// <summary>Browse: run only the cases whose name contains one of these (all when empty).</summary>
     public IReadOnlyList<string> Cases { get; init; } = [];
 
@@ -70,6 +73,7 @@ public sealed record BenchOptions
                 },
                 "--connection" => options with { Connection = value },
                 "--changed" => options with { Changed = PositiveInt(name, value) },
+                "--others" => options with { Others = PositiveInt(name, value) },
                 "--cases" => options with { Cases = [.. value.Split(',').Select(c => c.Trim())] },
                 "--events" => options with { Events = PositiveInt(name, value) },
                 "--concurrency" => options with { Concurrency = [.. value.Split(',').Select(v => PositiveInt(name, v.Trim()))] },

@@ -16,6 +16,7 @@ namespace Tenancy.E2E.Features.Restore;
 /// it on the Restore tab's activity chart, previews, confirms, sees the projects back, and undoes
 /// it; the real worker runs the jobs. Support sees the tab read-only and the service refuses them.
 /// </summary>
+[Collection(RestoreCollection.Name)]
 public sealed class TenantRestoreShould(PortalFixture portal)
 {
     private const int Projects = 6;

@@ -19,6 +19,7 @@ public sealed class TenantPageTabAccessShould : PortalTestContext
     {
         ["quotas"] = "[data-testid=quota-table]",
         ["billing"] = "[data-testid=billing-status]",
+        ["restore"] = "[data-testid=restore-window]",
         ["audit"] = "[data-testid=audit-table]",
     };
 
