@@ -278,18 +278,18 @@ public sealed class TenantRewind(IDbContextFactory<TenancyDbContext> contextFact
     private async Task<RestoreWindow> WindowAsync(TenancyDbContext db, Guid tenantId, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow().UtcDateTime;
-        var starts = await db.TenantChanges.AsNoTracking()
-            .Where(c => (c.TenantId == tenantId || c.TenantId == CaptureInstalledMarkerTenant) && c.Op == TenantChangeOp.HistoryStart)
-            .GroupBy(c => c.TenantId)
-            .Select(g => new { Tenant = g.Key, Start = g.Max(c => c.ChangedAt) })
-            .ToListAsync(cancellationToken);
         var window = new RestoreWindow(now - options.Value.Retention, now, RestoreWindowLimit.Retention);
-        foreach (var start in starts)
+        foreach (var (tenant, limit) in new[] { (tenantId, RestoreWindowLimit.BulkLoad), (CaptureInstalledMarkerTenant, RestoreWindowLimit.CaptureInstalled) })
         {
-            var at = DateTime.SpecifyKind(start.Start, DateTimeKind.Utc);
-            if (at > window.OldestRestorable)
+            // One probe of the partial index of history starts per tenant (never a walk of its history).
+            var start = await db.TenantChanges.AsNoTracking()
+                .Where(c => c.TenantId == tenant && c.Op == TenantChangeOp.HistoryStart)
+                .OrderByDescending(c => c.ChangedAt)
+                .Select(c => (DateTime?)c.ChangedAt)
+                .FirstOrDefaultAsync(cancellationToken);
+            if (start is { } at && DateTime.SpecifyKind(at, DateTimeKind.Utc) > window.OldestRestorable)
             {
-                window = window with { OldestRestorable = at, LimitedBy = start.Tenant == tenantId ? RestoreWindowLimit.BulkLoad : RestoreWindowLimit.CaptureInstalled };
+                window = window with { OldestRestorable = DateTime.SpecifyKind(at, DateTimeKind.Utc), LimitedBy = limit };
             }
         }
 

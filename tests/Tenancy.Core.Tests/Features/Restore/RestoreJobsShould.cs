@@ -204,6 +204,44 @@ public abstract class RestoreJobsShould(TestDatabase database)
     }
 
     [Fact]
+    public async Task RefuseAMomentThePurgeTookAndStillRestoreAMomentInsideTheWindowExactly()
+    {
+        var tenant = await Data.CreateTenantAsync();
+        var slug = await Data.SlugAsync(tenant);
+        await Data.AddProjectsAsync(tenant, "loaded long ago", 2);
+        await BackdateChangesAsync(tenant, TimeSpan.FromDays(40));
+        await using (var db = database.CreateContext())
+        {
+            var project = await db.Projects.FirstAsync(p => p.TenantId == tenant, Cancellation);
+            project.Name = "renamed three weeks ago";
+            await db.SaveChangesAsync(Cancellation);
+        }
+
+        await BackdateChangesAsync(tenant, TimeSpan.FromDays(20), onlyNewerThan: TimeSpan.FromDays(1));
+        var moment = DateTime.UtcNow.AddDays(-10);
+        var atMoment = await Data.SnapshotAsync(tenant);
+        await Data.AddProjectsAsync(tenant, "added today", 2);
+        await using (var db = database.CreateContext())
+        {
+            db.Projects.Remove(await db.Projects.FirstAsync(p => p.TenantId == tenant && p.Name.StartsWith("loaded"), Cancellation));
+            await db.SaveChangesAsync(Cancellation);
+        }
+
+        var purged = await new ChangeLogPurge(database.ContextFactory, Microsoft.Extensions.Options.Options.Create(Options), Clock).PurgeAsync(Cancellation);
+        var service = Service();
+
+        var outside = await Assert.ThrowsAsync<RestoreRefusedException>(
+            () => service.RequestAsync(Admin, new RestoreRequest(tenant, DateTime.UtcNow.AddDays(-36), "Back before the loads", slug), Cancellation));
+        Assert.Contains("outside the restore window", outside.Message, StringComparison.Ordinal);
+        var job = await service.RequestAsync(Admin, new RestoreRequest(tenant, moment, "Undo today's changes only", slug), Cancellation);
+        await Runner().DrainAsync(Cancellation);
+
+        Assert.True(purged.RowsDeleted + purged.PartitionsDropped > 0, "the purge took nothing: the test did not reach the window's edge");
+        Assert.Equal(RestoreJobState.Succeeded, (await JobAsync(tenant, job.Id)).State);
+        Assert.Equal(atMoment, await Data.SnapshotAsync(tenant));
+    }
+
+    [Fact]
     public async Task CountTheTenantsChangesPerMinuteAndTable()
     {
         var (tenant, _, moment, _) = await TenantWithABadImportAsync();
@@ -255,6 +293,29 @@ public abstract class RestoreJobsShould(TestDatabase database)
     {
         await using var db = database.CreateContext();
         return await db.AuditLog.Where(e => e.TenantId == tenant).OrderBy(e => e.Id).Select(e => e.Action).ToListAsync(Cancellation);
+    }
+
+    /// <summary>
+    /// Moves the tenant's captured changes <paramref name="by"/> into the past (those written in
+    /// the last <paramref name="onlyNewerThan"/>, if given), as if written then: the capture
+    /// triggers stamp only the database's clock.
+    /// </summary>
+    private async Task BackdateChangesAsync(Guid tenant, TimeSpan by, TimeSpan? onlyNewerThan = null)
+    {
+        await using var db = database.CreateContext();
+        var since = DateTime.UtcNow - (onlyNewerThan ?? TimeSpan.FromDays(3650));
+        if (database.Provider == Tenancy.Core.Data.DatabaseProvider.Postgres)
+        {
+            await db.Database.ExecuteSqlAsync(
+                $"UPDATE tenant_changes SET changed_at = changed_at - make_interval(secs => {by.TotalSeconds}) WHERE tenant_id = {tenant} AND changed_at > {since}", Cancellation);
+        }
+        else
+        {
+            var modifier = $"-{(int)by.TotalSeconds} seconds";
+            await db.Database.ExecuteSqlAsync(
+                $"UPDATE tenant_changes SET changed_at = strftime('%Y-%m-%d %H:%M:%f', changed_at, {modifier}) WHERE tenant_id = {tenant.ToString().ToUpperInvariant()} AND changed_at > {since.ToString("yyyy-MM-dd HH:mm:ss.fff", System.Globalization.CultureInfo.InvariantCulture)}",
+                Cancellation);
+        }
     }
 
     private async Task SetRunningAsync(Guid tenant, Guid job, int attempts, DateTime leaseUntil)

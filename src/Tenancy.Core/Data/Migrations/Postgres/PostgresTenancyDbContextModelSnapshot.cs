@@ -682,6 +682,9 @@ namespace Tenancy.Core.Data.Migrations.Postgres
 
                     b.HasKey("TenantId", "ChangedAt", "Seq");
 
+                    b.HasIndex(new[] { "TenantId", "ChangedAt" }, "ix_tenant_changes_history_start")
+                        .HasFilter("op = 'L'");
+
                     b.ToTable("tenant_changes", (string)null);
                 });
 

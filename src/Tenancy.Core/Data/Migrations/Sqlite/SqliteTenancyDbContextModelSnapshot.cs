@@ -674,6 +674,9 @@ namespace Tenancy.Core.Data.Migrations.Sqlite
 
                     b.HasIndex("TenantId", "ChangedAt", "Seq");
 
+                    b.HasIndex(new[] { "TenantId", "ChangedAt" }, "ix_tenant_changes_history_start")
+                        .HasFilter("op = 'L'");
+
                     b.ToTable("tenant_changes", (string)null);
                 });
 
