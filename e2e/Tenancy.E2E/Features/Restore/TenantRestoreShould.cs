@@ -71,8 +71,11 @@ public sealed class TenantRestoreShould(PortalFixture portal)
         await Expect(restore.Jobs.First).ToHaveAttributeAsync("data-state", "succeeded", new() { Timeout = 30_000 });
         await Expect(restore.Jobs.First).ToContainTextAsync("0 deleted, 4 put back, 0 changed back");
         await Expect(restore.UndoButton).ToBeVisibleAsync();
+        await session.Page.SetViewportSizeAsync(1280, 1100); // the chart, the moment and the history in one picture
+        await session.Page.EvaluateAsync("window.scrollTo(0, 0)");
         await session.Page.Mouse.MoveAsync(0, 0);
         await restore.ScreenshotAsync("restore-done.png");
+        await session.Page.SetViewportSizeAsync(1280, 800);
         await tenant.Tab("Overview").ClickAsync();
         await Expect(tenant.Fact("Projects")).ToHaveTextAsync($"{Projects}");
 
