@@ -63,13 +63,8 @@ public static class RestoreBenchmark
     {
         var others = await OtherRowsAsync(dataSource);
         var tenant = await NewTenantAsync(dataSource, "Restore bench");
-        await ExecuteAsync(dataSource, $"""
-            INSERT INTO project_items (tenant_id, id, project_id, title, size_bytes, created_at, updated_at)
-            SELECT '{tenant}', gen_random_uuid(), p.id, 'Item ' || i, i, now(), now()
-            FROM generate_series(1, {changed}) AS i
-            JOIN LATERAL (SELECT id FROM projects WHERE tenant_id = '{tenant}' ORDER BY id OFFSET (i % 1000) LIMIT 1) p ON true;
-            ANALYZE tenant_changes;
-            """);
+        await AddItemsAsync(dataSource, tenant, "Item", changed);
+        await ExecuteAsync(dataSource, "ANALYZE tenant_changes");
         Console.WriteLine($"# setup: {others:N0} rows of other tenants' data in the tenant tables; the tenant has 1,000 projects and {changed:N0} items");
 
         await Task.Delay(50);
@@ -81,12 +76,7 @@ public static class RestoreBenchmark
         var update = Stopwatch.StartNew();
         await ExecuteAsync(dataSource, $"DELETE FROM project_items WHERE tenant_id = '{tenant}' AND size_bytes % 4 = 2");
         await ExecuteAsync(dataSource, $"UPDATE project_items SET title = title || ' (imported)', size_bytes = size_bytes + 1000000 WHERE tenant_id = '{tenant}' AND size_bytes % 4 IN (0, 1)");
-        await ExecuteAsync(dataSource, $"""
-            INSERT INTO project_items (tenant_id, id, project_id, title, size_bytes, created_at, updated_at)
-            SELECT '{tenant}', gen_random_uuid(), p.id, 'Imported ' || i, i, now(), now()
-            FROM generate_series(1, {changed / 4}) AS i
-            JOIN LATERAL (SELECT id FROM projects WHERE tenant_id = '{tenant}' ORDER BY id OFFSET (i % 1000) LIMIT 1) p ON true
-            """);
+        await AddItemsAsync(dataSource, tenant, "Imported", changed / 4);
         Console.WriteLine($"# the import took {update.Elapsed.TotalSeconds:F1} s");
         var othersBefore = await ChecksumAsync(dataSource, $"tenant_id <> '{tenant}'");
 
@@ -122,13 +112,8 @@ public static class RestoreBenchmark
     private static async Task CaptureOverheadAsync(NpgsqlDataSource dataSource)
     {
         var tenant = await NewTenantAsync(dataSource, "Capture bench");
-        await ExecuteAsync(dataSource, $"""
-            INSERT INTO project_items (tenant_id, id, project_id, title, size_bytes, created_at, updated_at)
-            SELECT '{tenant}', gen_random_uuid(), p.id, 'Item ' || i, i, now(), now()
-            FROM generate_series(1, {BulkRows}) AS i
-            JOIN LATERAL (SELECT id FROM projects WHERE tenant_id = '{tenant}' ORDER BY id OFFSET (i % 1000) LIMIT 1) p ON true;
-            ANALYZE project_items;
-            """);
+        await AddItemsAsync(dataSource, tenant, "Item", BulkRows);
+        await ExecuteAsync(dataSource, "ANALYZE project_items");
         var project = await ScalarAsync<Guid>(dataSource, $"SELECT id FROM projects WHERE tenant_id = '{tenant}' LIMIT 1");
         var single = new Dictionary<bool, List<double>> { [true] = [], [false] = [] };
         var bulk = new Dictionary<bool, List<double>> { [true] = [], [false] = [] };
@@ -276,6 +261,15 @@ public static class RestoreBenchmark
             """);
         return tenant;
     }
+
+    /// <summary>Adds <paramref name="count"/> items titled "<paramref name="title"/> 1", "… 2", … spread over the tenant's 1,000 projects, in one statement.</summary>
+    private static Task AddItemsAsync(NpgsqlDataSource dataSource, Guid tenant, string title, int count) =>
+        ExecuteAsync(dataSource, $"""
+            INSERT INTO project_items (tenant_id, id, project_id, title, size_bytes, created_at, updated_at)
+            SELECT '{tenant}', gen_random_uuid(), p.id, '{title} ' || i, i, now(), now()
+            FROM generate_series(1, {count}) AS i
+            JOIN LATERAL (SELECT id FROM projects WHERE tenant_id = '{tenant}' ORDER BY id OFFSET (i % 1000) LIMIT 1) p ON true
+            """);
 
     private static Task<long> OtherRowsAsync(NpgsqlDataSource dataSource) =>
         ScalarAsync<long>(dataSource, "SELECT (SELECT count(*) FROM project_items) + (SELECT count(*) FROM projects) + (SELECT count(*) FROM members) + (SELECT count(*) FROM tenant_settings)");

@@ -61,27 +61,27 @@ public sealed class RestoreWorkerProcessShould(PostgresDatabase database) : ICla
         await first.KillAsync();
         await WaitForSessionToEndAsync(rewinding.Pid, first);
 
-        var afterKill = await JobAsync(tenant, job.Id);
+        var afterKill = await Data.JobAsync(tenant, job.Id);
         Assert.Equal((RestoreJobState.Running, 1), (afterKill.State, afterKill.Attempts));
         Assert.Equal((null, null, null), (afterKill.FinishedAt, afterKill.Deleted, afterKill.RewoundAt));
-        Assert.Equal(job.Id, await RestoringJobAsync(tenant));
+        Assert.Equal(job.Id, await Data.RestoringJobAsync(tenant));
         Assert.Equal(beforeRestore, await Data.SnapshotAsync(tenant));
         Assert.Equal(changesBefore, await Data.ChangeCountAsync(tenant));
-        Assert.Equal([RestoreAuditActions.Requested], await AuditActionsAsync(tenant));
+        Assert.Equal([RestoreAuditActions.Requested], await Data.AuditActionsAsync(tenant));
 
         // Another worker takes the job over once the dead one's lease ran out, and finishes it.
         await using var second = StartWorker("restore-crash-second", maxAttempts: 3);
         await WaitUntilAsync("the second worker to take the job over and finish it", JobFinishes,
-            async () => !(await JobAsync(tenant, job.Id)).IsActive, first, second);
+            async () => !(await Data.JobAsync(tenant, job.Id)).IsActive, first, second);
 
-        var done = await JobAsync(tenant, job.Id);
+        var done = await Data.JobAsync(tenant, job.Id);
         Assert.True(done.State == RestoreJobState.Succeeded, $"The job ended {done.State}: {done.Error}{Environment.NewLine}{second.Output}");
         Assert.Equal(2, done.Attempts);
         Assert.Equal((BulkImportedRows + 3, 2, 0), (done.Deleted, done.Reinserted, done.Changed));
-        Assert.Null(await RestoringJobAsync(tenant));
+        Assert.Null(await Data.RestoringJobAsync(tenant));
         Assert.Equal(atMoment, await Data.SnapshotAsync(tenant));
         Assert.Equal(bystanderBefore, await Data.SnapshotAsync(bystander));
-        Assert.Equal([RestoreAuditActions.Requested, RestoreAuditActions.Completed], await AuditActionsAsync(tenant));
+        Assert.Equal([RestoreAuditActions.Requested, RestoreAuditActions.Completed], await Data.AuditActionsAsync(tenant));
     }
 
     [Fact]
@@ -110,22 +110,22 @@ public sealed class RestoreWorkerProcessShould(PostgresDatabase database) : ICla
             await worker.KillAsync();
             await WaitForSessionToEndAsync(waiting.Pid, worker);
 
-            var running = await JobAsync(tenant, job.Id);
+            var running = await Data.JobAsync(tenant, job.Id);
             Assert.Equal((RestoreJobState.Running, attempt), (running.State, running.Attempts));
-            Assert.Equal(job.Id, await RestoringJobAsync(tenant));
+            Assert.Equal(job.Id, await Data.RestoringJobAsync(tenant));
         }
 
         // The last lease runs out; the next drain, whichever worker runs it, gives up on the job.
         await WaitUntilAsync("the last worker's lease to run out", JobFinishes,
-            async () => (await JobAsync(tenant, job.Id)).LeaseUntil <= DateTime.UtcNow);
+            async () => (await Data.JobAsync(tenant, job.Id)).LeaseUntil <= DateTime.UtcNow);
         await Runner(maxAttempts).DrainAsync(Cancellation);
 
-        var failed = await JobAsync(tenant, job.Id);
+        var failed = await Data.JobAsync(tenant, job.Id);
         Assert.Equal((RestoreJobState.Failed, maxAttempts), (failed.State, failed.Attempts));
         Assert.Contains($"stopped {maxAttempts} times", failed.Error, StringComparison.Ordinal);
         Assert.Contains("nothing was changed", failed.Error, StringComparison.Ordinal);
-        Assert.Null(await RestoringJobAsync(tenant));
-        Assert.Equal([RestoreAuditActions.Requested, RestoreAuditActions.Failed], await AuditActionsAsync(tenant));
+        Assert.Null(await Data.RestoringJobAsync(tenant));
+        Assert.Equal([RestoreAuditActions.Requested, RestoreAuditActions.Failed], await Data.AuditActionsAsync(tenant));
         await inFlight.RollbackAsync(Cancellation);
         Assert.Equal(before, await Data.SnapshotAsync(tenant));
         Assert.Equal(bystanderBefore, await Data.SnapshotAsync(bystander));
@@ -203,7 +203,7 @@ public sealed class RestoreWorkerProcessShould(PostgresDatabase database) : ICla
                 return true;
             }
 
-            var job = await JobAsync(tenant, jobId);
+            var job = await Data.JobAsync(tenant, jobId);
             Assert.True(job.IsActive, $"The job ended ({job.State} {job.Error}) before the test saw {what}.{Environment.NewLine}{worker.Output}");
             return false;
         }, worker);
@@ -281,24 +281,6 @@ public sealed class RestoreWorkerProcessShould(PostgresDatabase database) : ICla
         var connection = new NpgsqlConnection(database.ConnectionString);
         await connection.OpenAsync(Cancellation);
         return connection;
-    }
-
-    private async Task<RestoreJob> JobAsync(Guid tenant, Guid id)
-    {
-        await using var db = database.CreateContext();
-        return await db.RestoreJobs.AsNoTracking().SingleAsync(j => j.TenantId == tenant && j.Id == id, Cancellation);
-    }
-
-    private async Task<Guid?> RestoringJobAsync(Guid tenant)
-    {
-        await using var db = database.CreateContext();
-        return await db.Tenants.Where(t => t.Id == tenant).Select(t => t.RestoreJobId).SingleAsync(Cancellation);
-    }
-
-    private async Task<List<string>> AuditActionsAsync(Guid tenant)
-    {
-        await using var db = database.CreateContext();
-        return await db.AuditLog.Where(e => e.TenantId == tenant).OrderBy(e => e.Id).Select(e => e.Action).ToListAsync(Cancellation);
     }
 
     /// <summary>A server session of a worker at the tenant's freeze lock: granted (rewinding) or waiting, and its statement.</summary>

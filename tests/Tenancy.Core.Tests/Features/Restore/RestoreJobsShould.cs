@@ -53,7 +53,7 @@ public abstract class RestoreJobsShould(TestDatabase database)
 
         Assert.Equal(RestoreJobState.Queued, job.State);
         Assert.Equal(5, job.ExpectedRows);
-        Assert.Equal(job.Id, await RestoringJobAsync(tenant));
+        Assert.Equal(job.Id, await Data.RestoringJobAsync(tenant));
         var denied = enforcer.TryConsume(tenant, QuotaMetric.ApiRequestsPerSecond);
         Assert.Equal(QuotaDenial.TenantRestoring, denied.Reason);
         Assert.Contains("being restored", denied.Message, StringComparison.Ordinal);
@@ -61,16 +61,16 @@ public abstract class RestoreJobsShould(TestDatabase database)
         // (Other tests of the class may have left jobs queued: the drain runs them too.)
         await Runner(enforcer).DrainAsync(Cancellation);
 
-        var done = await JobAsync(tenant, job.Id);
+        var done = await Data.JobAsync(tenant, job.Id);
         Assert.Equal(RestoreJobState.Succeeded, done.State);
         Assert.Equal((3, 2, 0), (done.Deleted, done.Reinserted, done.Changed));
         Assert.Equal(1, done.Attempts);
         Assert.NotNull(done.DurationMs);
         Assert.NotNull(done.RewoundAt);
         Assert.Contains("\"table\":\"projects\"", done.Tables, StringComparison.Ordinal);
-        Assert.Null(await RestoringJobAsync(tenant));
+        Assert.Null(await Data.RestoringJobAsync(tenant));
         Assert.Equal(atMoment, await Data.SnapshotAsync(tenant));
-        Assert.Equal([RestoreAuditActions.Requested, RestoreAuditActions.Completed], await AuditActionsAsync(tenant));
+        Assert.Equal([RestoreAuditActions.Requested, RestoreAuditActions.Completed], await Data.AuditActionsAsync(tenant));
         Assert.True(enforcer.TryConsume(tenant, QuotaMetric.ApiRequestsPerSecond).Allowed);
     }
 
@@ -95,8 +95,8 @@ public abstract class RestoreJobsShould(TestDatabase database)
         Assert.Contains("already as it was then", Refusal(new RestoreRequest(tenant, DateTime.UtcNow, "Nothing to undo here at all", slug)), StringComparison.Ordinal);
 
         Assert.Empty(await service.GetHistoryAsync(tenant, Cancellation));
-        Assert.Empty(await AuditActionsAsync(tenant));
-        Assert.Null(await RestoringJobAsync(tenant));
+        Assert.Empty(await Data.AuditActionsAsync(tenant));
+        Assert.Null(await Data.RestoringJobAsync(tenant));
         Assert.Equal(before, await Data.SnapshotAsync(tenant));
     }
 
@@ -153,7 +153,7 @@ public abstract class RestoreJobsShould(TestDatabase database)
         Assert.Equal(atMoment, await Data.SnapshotAsync(tenant));
         var between = await service.RequestAsync(Admin, new RestoreRequest(tenant, afterUndo, "Back to after the undo", slug), Cancellation);
         await runner.DrainAsync(Cancellation);
-        Assert.Equal(RestoreJobState.Succeeded, (await JobAsync(tenant, between.Id)).State);
+        Assert.Equal(RestoreJobState.Succeeded, (await Data.JobAsync(tenant, between.Id)).State);
         Assert.Equal(beforeSecond, await Data.SnapshotAsync(tenant));
         Assert.NotEqual(beforeRestore, atMoment);
     }
@@ -169,12 +169,12 @@ public abstract class RestoreJobsShould(TestDatabase database)
         Clock = new FakeTimeProvider(DateTimeOffset.UtcNow + Options.Retention + TimeSpan.FromDays(1));
         await Runner().DrainAsync(Cancellation);
 
-        var failed = await JobAsync(tenant, job.Id);
+        var failed = await Data.JobAsync(tenant, job.Id);
         Assert.Equal(RestoreJobState.Failed, failed.State);
         Assert.Contains("outside the restore window", failed.Error, StringComparison.Ordinal);
-        Assert.Null(await RestoringJobAsync(tenant));
+        Assert.Null(await Data.RestoringJobAsync(tenant));
         Assert.Equal(before, await Data.SnapshotAsync(tenant));
-        Assert.Equal([RestoreAuditActions.Requested, RestoreAuditActions.Failed], await AuditActionsAsync(tenant));
+        Assert.Equal([RestoreAuditActions.Requested, RestoreAuditActions.Failed], await Data.AuditActionsAsync(tenant));
     }
 
     [Fact]
@@ -186,7 +186,7 @@ public abstract class RestoreJobsShould(TestDatabase database)
         // What a worker killed mid-rewind leaves: the job running under a lease that ran out.
         await SetRunningAsync(tenant, job.Id, attempts: 1, leaseUntil: DateTime.UtcNow.AddSeconds(-1));
         await Runner().DrainAsync(Cancellation);
-        var retried = await JobAsync(tenant, job.Id);
+        var retried = await Data.JobAsync(tenant, job.Id);
         Assert.Equal((RestoreJobState.Succeeded, 2), (retried.State, retried.Attempts));
         Assert.Equal(atMoment, await Data.SnapshotAsync(tenant));
 
@@ -197,10 +197,10 @@ public abstract class RestoreJobsShould(TestDatabase database)
         Assert.Equal(0, await Runner().DrainAsync(Cancellation));
         await SetRunningAsync(tenant, again.Id, attempts: Options.MaxAttempts, leaseUntil: DateTime.UtcNow.AddSeconds(-1));
         await Runner().DrainAsync(Cancellation);
-        var abandoned = await JobAsync(tenant, again.Id);
+        var abandoned = await Data.JobAsync(tenant, again.Id);
         Assert.Equal(RestoreJobState.Failed, abandoned.State);
         Assert.Contains("stopped 2 times", abandoned.Error, StringComparison.Ordinal);
-        Assert.Null(await RestoringJobAsync(tenant));
+        Assert.Null(await Data.RestoringJobAsync(tenant));
     }
 
     [Fact]
@@ -237,7 +237,7 @@ public abstract class RestoreJobsShould(TestDatabase database)
         await Runner().DrainAsync(Cancellation);
 
         Assert.True(purged.RowsDeleted + purged.PartitionsDropped > 0, "the purge took nothing: the test did not reach the window's edge");
-        Assert.Equal(RestoreJobState.Succeeded, (await JobAsync(tenant, job.Id)).State);
+        Assert.Equal(RestoreJobState.Succeeded, (await Data.JobAsync(tenant, job.Id)).State);
         Assert.Equal(atMoment, await Data.SnapshotAsync(tenant));
     }
 
@@ -275,24 +275,6 @@ public abstract class RestoreJobsShould(TestDatabase database)
         }
 
         return (tenant, await Data.SlugAsync(tenant), moment, atMoment);
-    }
-
-    protected async Task<RestoreJob> JobAsync(Guid tenant, Guid id)
-    {
-        await using var db = database.CreateContext();
-        return await db.RestoreJobs.AsNoTracking().SingleAsync(j => j.TenantId == tenant && j.Id == id, Cancellation);
-    }
-
-    protected async Task<Guid?> RestoringJobAsync(Guid tenant)
-    {
-        await using var db = database.CreateContext();
-        return await db.Tenants.Where(t => t.Id == tenant).Select(t => t.RestoreJobId).SingleAsync(Cancellation);
-    }
-
-    protected async Task<List<string>> AuditActionsAsync(Guid tenant)
-    {
-        await using var db = database.CreateContext();
-        return await db.AuditLog.Where(e => e.TenantId == tenant).OrderBy(e => e.Id).Select(e => e.Action).ToListAsync(Cancellation);
     }
 
     /// <summary>

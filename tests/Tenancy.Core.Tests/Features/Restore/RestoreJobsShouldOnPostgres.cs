@@ -52,10 +52,10 @@ public sealed class RestoreJobsShouldOnPostgres(PostgresDatabase database)
         Assert.True(handled.Sum() >= jobs.Count); // and any job another test of the class left queued
         foreach (var (tenant, id, atMoment) in jobs)
         {
-            var job = await JobAsync(tenant, id);
+            var job = await Data.JobAsync(tenant, id);
             Assert.Equal((RestoreJobState.Succeeded, 1), (job.State, job.Attempts));
             Assert.Equal(atMoment, await Data.SnapshotAsync(tenant));
-            Assert.Equal([RestoreAuditActions.Requested, RestoreAuditActions.Completed], await AuditActionsAsync(tenant));
+            Assert.Equal([RestoreAuditActions.Requested, RestoreAuditActions.Completed], await Data.AuditActionsAsync(tenant));
         }
     }
 

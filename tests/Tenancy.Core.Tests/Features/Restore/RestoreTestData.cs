@@ -106,4 +106,25 @@ public sealed class RestoreTestData(TestDatabase database)
         await using var db = database.CreateContext();
         return await db.Tenants.Where(t => t.Id == tenant).Select(t => t.Slug).SingleAsync(Cancellation);
     }
+
+    /// <summary>The restore job as stored now.</summary>
+    public async Task<RestoreJob> JobAsync(Guid tenant, Guid id)
+    {
+        await using var db = database.CreateContext();
+        return await db.RestoreJobs.AsNoTracking().SingleAsync(j => j.TenantId == tenant && j.Id == id, Cancellation);
+    }
+
+    /// <summary>The job the tenant is marked as being restored by, if any.</summary>
+    public async Task<Guid?> RestoringJobAsync(Guid tenant)
+    {
+        await using var db = database.CreateContext();
+        return await db.Tenants.Where(t => t.Id == tenant).Select(t => t.RestoreJobId).SingleAsync(Cancellation);
+    }
+
+    /// <summary>The tenant's audit actions, oldest first.</summary>
+    public async Task<List<string>> AuditActionsAsync(Guid tenant)
+    {
+        await using var db = database.CreateContext();
+        return await db.AuditLog.Where(e => e.TenantId == tenant).OrderBy(e => e.Id).Select(e => e.Action).ToListAsync(Cancellation);
+    }
 }
