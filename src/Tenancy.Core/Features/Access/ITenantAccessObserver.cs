@@ -9,3 +9,15 @@ public interface ITenantAccessObserver
 {
     Task AccessChangedAsync(Guid tenantId, CancellationToken cancellationToken);
 }
+
+public static class TenantAccessObservers
+{
+    /// <summary>Tells every observer, in turn, that <paramref name="tenantId"/>'s access changed (call it once the change is committed).</summary>
+    public static async Task NotifyAsync(this IEnumerable<ITenantAccessObserver> observers, Guid tenantId, CancellationToken cancellationToken)
+    {
+        foreach (var observer in observers)
+        {
+            await observer.AccessChangedAsync(tenantId, cancellationToken);
+        }
+    }
+}

@@ -149,9 +149,9 @@ public static class ChangeCaptureSql
     public static string CaptureInstalledMarkerSql(DatabaseProvider provider) =>
         provider == DatabaseProvider.Postgres
             ? "INSERT INTO tenant_changes (tenant_id, changed_at, table_name, row_key, op) " +
-              "SELECT '00000000-0000-0000-0000-000000000000', now(), '', '{}', 'L' WHERE EXISTS (SELECT 1 FROM tenants)"
+              $"SELECT '{TenantRewind.CaptureInstalledMarkerTenant}', now(), '', '{{}}', 'L' WHERE EXISTS (SELECT 1 FROM tenants)"
             : "INSERT INTO tenant_changes (tenant_id, changed_at, table_name, row_key, op) " +
-              "SELECT '00000000-0000-0000-0000-000000000000', strftime('%Y-%m-%d %H:%M:%f', 'now'), '', '{}', 'L' WHERE EXISTS (SELECT 1 FROM tenants)";
+              $"SELECT '{TenantRewind.CaptureInstalledMarkerTenant}', strftime('%Y-%m-%d %H:%M:%f', 'now'), '', '{{}}', 'L' WHERE EXISTS (SELECT 1 FROM tenants)";
 
     /// <summary>
     /// The PostgreSQL statement that takes the freeze lock of the tenant in <paramref name="tenantIdSql"/>

@@ -71,7 +71,7 @@ public sealed partial class RestoreJobRunner(
             await FinishFailedAsync(db, job,
                 $"The worker running this restore stopped {job.Attempts} times before it finished; nothing was changed. Request it again.", cancellationToken);
             await transaction.CommitAsync(cancellationToken);
-            await NotifyAsync(job.TenantId, cancellationToken);
+            await observers.NotifyAsync(job.TenantId, cancellationToken);
             return job;
         }
 
@@ -121,7 +121,7 @@ public sealed partial class RestoreJobRunner(
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             LogSucceeded(job.Id, job.TenantId, result.Total, job.DurationMs.Value);
-            await NotifyAsync(job.TenantId, cancellationToken);
+            await observers.NotifyAsync(job.TenantId, cancellationToken);
             return;
         }
         catch (RestoreRefusedException ex)
@@ -152,7 +152,7 @@ public sealed partial class RestoreJobRunner(
             await transaction.CommitAsync(cancellationToken);
         }
 
-        await NotifyAsync(claimed.TenantId, cancellationToken);
+        await observers.NotifyAsync(claimed.TenantId, cancellationToken);
     }
 
     /// <summary>
@@ -186,14 +186,6 @@ public sealed partial class RestoreJobRunner(
     private static Task ClearRestoringAsync(TenancyDbContext db, RestoreJob job, CancellationToken cancellationToken) =>
         db.Tenants.Where(t => t.Id == job.TenantId && t.RestoreJobId == job.Id)
             .ExecuteUpdateAsync(s => s.SetProperty(t => t.RestoreJobId, (Guid?)null), cancellationToken);
-
-    private async Task NotifyAsync(Guid tenantId, CancellationToken cancellationToken)
-    {
-        foreach (var observer in observers)
-        {
-            await observer.AccessChangedAsync(tenantId, cancellationToken);
-        }
-    }
 
     /// <summary>The outcome is recorded under the name of who asked for the restore.</summary>
     private static StaffActor Requester(RestoreJob job) => new(job.RequestedBySubject, job.RequestedBy, null, new HashSet<StaffRole>());

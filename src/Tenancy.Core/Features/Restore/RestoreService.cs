@@ -63,29 +63,19 @@ public sealed class RestoreService(
 
         await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
         var points = new List<ActivityPoint>();
-        await using var command = db.Database.GetDbConnection().CreateCommand();
-        if (db.Provider == DatabaseProvider.Postgres)
-        {
-            var unit = bucket switch { ActivityBucket.Minute => "minute", ActivityBucket.Hour => "hour", _ => "day" };
-            command.CommandText =
-                $"SELECT date_trunc('{unit}', changed_at AT TIME ZONE 'UTC') AS bucket, table_name, count(*) FROM tenant_changes " +
-                "WHERE tenant_id = @tenant AND changed_at >= @from AND changed_at < @to AND op <> 'L' GROUP BY 1, 2 ORDER BY 1, 2";
-            Add(command, "tenant", tenantId);
-            Add(command, "from", from);
-            Add(command, "to", to);
-        }
-        else
-        {
-            // SQLite keeps the change times as text 'yyyy-MM-dd HH:mm:ss.fff'; a prefix is the bucket.
-            var length = bucket switch { ActivityBucket.Minute => 16, ActivityBucket.Hour => 13, _ => 10 };
-            command.CommandText =
-                $"SELECT substr(changed_at, 1, {length}) AS bucket, table_name, count(*) FROM tenant_changes " +
-                "WHERE tenant_id = @tenant AND changed_at >= @from AND changed_at < @to AND op <> 'L' GROUP BY 1, 2 ORDER BY 1, 2";
-            Add(command, "tenant", tenantId.ToString().ToUpperInvariant());
-            Add(command, "from", from.ToString("yyyy-MM-dd HH:mm:ss.fff", CultureInfo.InvariantCulture));
-            Add(command, "to", to.ToString("yyyy-MM-dd HH:mm:ss.fff", CultureInfo.InvariantCulture));
-        }
 
+        // PostgreSQL truncates the time; SQLite keeps change times as text 'yyyy-MM-dd HH:mm:ss.fff', whose prefix is the bucket.
+        var bucketSql = db.Provider == DatabaseProvider.Postgres
+            ? $"date_trunc('{bucket switch { ActivityBucket.Minute => "minute", ActivityBucket.Hour => "hour", _ => "day" }}', changed_at AT TIME ZONE 'UTC')"
+            : $"substr(changed_at, 1, {bucket switch { ActivityBucket.Minute => 16, ActivityBucket.Hour => 13, _ => 10 }})";
+        await using var command = TenantRewind.Command(
+            db,
+            $"SELECT {bucketSql} AS bucket, table_name, count(*) FROM tenant_changes " +
+            "WHERE tenant_id = @tenant AND changed_at >= @from AND changed_at < @to AND op <> 'L' GROUP BY 1, 2 ORDER BY 1, 2",
+            tenantId,
+            since: null,
+            ("from", ChangeCaptureSql.LogTime(db.Provider, from)),
+            ("to", ChangeCaptureSql.LogTime(db.Provider, to)));
         await db.Database.OpenConnectionAsync(cancellationToken);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
@@ -218,11 +208,7 @@ public sealed class RestoreService(
             throw;
         }
 
-        foreach (var observer in observers)
-        {
-            await observer.AccessChangedAsync(request.TenantId, cancellationToken);
-        }
-
+        await observers.NotifyAsync(request.TenantId, cancellationToken);
         signal.Wake();
         return job;
     }
@@ -270,12 +256,4 @@ public sealed class RestoreService(
     private static DateTime ParseBucket(string text) => DateTime.SpecifyKind(
         DateTime.ParseExact(text, ["yyyy-MM-dd HH:mm", "yyyy-MM-dd HH", "yyyy-MM-dd"], CultureInfo.InvariantCulture, DateTimeStyles.None),
         DateTimeKind.Utc);
-
-    private static void Add(System.Data.Common.DbCommand command, string name, object value)
-    {
-        var parameter = command.CreateParameter();
-        parameter.ParameterName = name;
-        parameter.Value = value;
-        command.Parameters.Add(parameter);
-    }
 }

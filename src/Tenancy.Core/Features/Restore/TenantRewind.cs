@@ -344,10 +344,15 @@ public sealed class TenantRewind(IDbContextFactory<TenancyDbContext> contextFact
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    private static DbCommand Command(TenancyDbContext db, string sql, Guid tenantId, object? since, params (string Name, object Value)[] extra)
+    /// <summary>
+    /// A command over the change log on <paramref name="db"/>'s connection (in its transaction, if
+    /// one is open): <c>@tenant</c> as the log stores tenants, <c>@since</c> (when given) and
+    /// <paramref name="extra"/> parameters.
+    /// </summary>
+    internal static DbCommand Command(TenancyDbContext db, string sql, Guid tenantId, object? since, params (string Name, object Value)[] extra)
     {
         var command = db.Database.GetDbConnection().CreateCommand();
-        command.Transaction = db.Database.CurrentTransaction!.GetDbTransaction();
+        command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
         command.CommandTimeout = 600;
         command.CommandText = sql;
         Add(command, "tenant", db.Provider == DatabaseProvider.Postgres ? tenantId : tenantId.ToString().ToUpperInvariant());

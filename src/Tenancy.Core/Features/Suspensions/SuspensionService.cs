@@ -98,7 +98,7 @@ public sealed class SuspensionService(
             new { account.Tenant.Status, Category = category.ToString(), SuspensionId = suspension.Id }, reason);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        await NotifyAsync(tenantId, cancellationToken);
+        await observers.NotifyAsync(tenantId, cancellationToken);
         return suspension;
     }
 
@@ -155,16 +155,8 @@ public sealed class SuspensionService(
         audit.Record(db, actor, SuspensionAuditActions.Resumed, tenantId, before, new { account.Tenant.Status }, reason);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        await NotifyAsync(tenantId, cancellationToken);
+        await observers.NotifyAsync(tenantId, cancellationToken);
         return account.Tenant.Status;
-    }
-
-    private async Task NotifyAsync(Guid tenantId, CancellationToken cancellationToken)
-    {
-        foreach (var observer in observers)
-        {
-            await observer.AccessChangedAsync(tenantId, cancellationToken);
-        }
     }
 
     private static string Validate(string reason, bool confirmed, string verb)

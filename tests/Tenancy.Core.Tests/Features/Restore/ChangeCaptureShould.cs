@@ -4,10 +4,8 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Tenancy.Core.Data;
-using Tenancy.Core.Features.Plans;
 using Tenancy.Core.Features.Restore;
 using Tenancy.Core.Features.TenantData;
-using Tenancy.Core.Features.Tenants;
 using Tenancy.Core.Tests.Infrastructure;
 
 namespace Tenancy.Core.Tests.Features.Restore;
@@ -142,27 +140,7 @@ public abstract class ChangeCaptureShould(TestDatabase database)
 
     protected static DateTime Now { get; } = new(2026, 12, 1, 9, 0, 0, DateTimeKind.Utc);
 
-    protected async Task<Guid> CreateTenantAsync()
-    {
-        var id = Guid.CreateVersion7();
-        var slug = "capture-" + id.ToString("N")[^12..];
-        await using var db = database.CreateContext();
-        db.Tenants.Add(new Tenant
-        {
-            Id = id,
-            Name = "Capture " + slug,
-            Slug = slug,
-            OwnerName = "Owner",
-            OwnerEmail = slug + "@example.test",
-            Status = TenantStatus.Active,
-            PlanId = PlanCatalog.Free,
-            Region = "eu-west",
-            CreatedAt = Now,
-            UpdatedAt = Now,
-        });
-        await db.SaveChangesAsync(Cancellation);
-        return id;
-    }
+    protected Task<Guid> CreateTenantAsync() => new RestoreTestData(database).CreateTenantAsync();
 
     protected async Task<List<TenantChange>> ChangesAsync(Guid tenant)
     {

@@ -2,10 +2,8 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Tenancy.Core.Data;
-using Tenancy.Core.Features.Plans;
 using Tenancy.Core.Features.Restore;
 using Tenancy.Core.Features.TenantData;
-using Tenancy.Core.Features.Tenants;
 using Tenancy.Core.Tests.Infrastructure;
 
 namespace Tenancy.Core.Tests.Features.Restore;
@@ -41,26 +39,13 @@ public abstract class ChangeLogPurgeShould(TestDatabase database)
             Options.Create(new RestoreOptions { PurgeBatchSize = batchSize }),
             new FakeTimeProvider(new DateTimeOffset(now, TimeSpan.Zero)));
 
+    /// <summary>A tenant with exactly one captured change (a member added).</summary>
     protected async Task<Guid> CreateTenantWithAChangeAsync()
     {
-        var id = Guid.CreateVersion7();
-        var slug = "purge-" + id.ToString("N")[^12..];
-        var now = DateTime.UtcNow;
+        var data = new RestoreTestData(database);
+        var id = await data.CreateTenantAsync();
         await using var db = database.CreateContext();
-        db.Tenants.Add(new Tenant
-        {
-            Id = id,
-            Name = "Purge " + slug,
-            Slug = slug,
-            OwnerName = "Owner",
-            OwnerEmail = slug + "@example.test",
-            Status = TenantStatus.Active,
-            PlanId = PlanCatalog.Free,
-            Region = "eu-west",
-            CreatedAt = now,
-            UpdatedAt = now,
-        });
-        db.Members.Add(new Member { TenantId = id, Email = slug + "@example.test", Name = "Member", CreatedAt = now });
+        db.Members.Add(new Member { TenantId = id, Email = $"member-{id:N}@example.test", Name = "Member", CreatedAt = DateTime.UtcNow });
         await db.SaveChangesAsync(Cancellation);
         return id;
     }

@@ -38,8 +38,8 @@ public sealed class RestoreTestData(TestDatabase database)
         db.Tenants.Add(new Tenant
         {
             Id = id,
-            Name = "Rewind " + id.ToString("N")[..8],
-            Slug = "rewind-" + id.ToString("N")[..12],
+            Name = "Rewind " + id.ToString("N")[^12..],
+            Slug = "rewind-" + id.ToString("N")[^12..],
             OwnerName = "Owner",
             OwnerEmail = "owner@rewind.example",
             PlanId = PlanCatalog.Starter,

@@ -81,7 +81,7 @@ namespace Tenancy.Core.Data.Migrations.Sqlite
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
-            migrationBuilder.Sql("DELETE FROM tenant_changes WHERE tenant_id = '00000000-0000-0000-0000-000000000000' AND op = 'L'");
+            migrationBuilder.Sql($"DELETE FROM tenant_changes WHERE tenant_id = '{TenantRewind.CaptureInstalledMarkerTenant}' AND op = 'L'");
             migrationBuilder.DropTable(
                 name: "restore_jobs");
 
