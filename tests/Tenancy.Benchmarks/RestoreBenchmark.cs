@@ -216,19 +216,20 @@ public static class RestoreBenchmark
         Console.WriteLine($"# topped the other tenants' data up by {missing:N0} rows (capture set aside, as the seed loads) in {watch.Elapsed.TotalSeconds:F0} s");
     }
 
-    /// <summary>The change log's bytes (every partition, with indexes and TOAST) per row.</summary>
+    /// <summary>The change log's bytes (every partition, with indexes and TOAST) per captured row change.</summary>
     private static async Task LogSizeAsync(NpgsqlDataSource dataSource)
     {
-        var rows = await ScalarAsync<long>(dataSource, "SELECT count(*) FROM tenant_changes");
+        var entries = await ScalarAsync<long>(dataSource, "SELECT count(*) FROM tenant_changes");
+        var rows = await ScalarAsync<long>(dataSource, "SELECT coalesce(sum(row_count), 0) FROM tenant_changes");
         var bytes = await ScalarAsync<decimal>(dataSource,
             "SELECT sum(pg_total_relation_size(relid))::numeric FROM pg_partition_tree('tenant_changes') WHERE isleaf");
-        Console.WriteLine(Invariant($"# change log: {rows:N0} rows, {bytes / 1024 / 1024:F0} MB with indexes"));
+        Console.WriteLine(Invariant($"# change log: {rows:N0} row changes in {entries:N0} entries, {bytes / 1024 / 1024:F0} MB with indexes"));
         Console.WriteLine(Invariant($"BENCH restore-log bytes_per_change={bytes / Math.Max(rows, 1):F0}"));
     }
 
     /// <summary>
-    /// The retention purge of a day of changes (<see cref="PurgedChanges"/>, shaped like an item
-    /// update's): written into the partition of a week long past, then purged by
+    /// The retention purge of a day of changes (<see cref="PurgedChanges"/> single-row entries, the
+    /// most entries a day's changes can take, each shaped like an item update's): written into the partition of a week long past, then purged by
     /// <see cref="ChangeLogPurge"/> at a time when that week is past the retention.
     /// </summary>
     private static async Task PurgeAsync(NpgsqlDataSource dataSource, IDbContextFactory<TenancyDbContext> contexts)
@@ -236,10 +237,10 @@ public static class RestoreBenchmark
         var day = new DateTime(2025, 1, 7, 0, 0, 0, DateTimeKind.Utc);
         await ExecuteAsync(dataSource, Invariant($"""
             SELECT {TenantChangePartitions.EnsureFunction}('{day:yyyy-MM-dd}', 0);
-            INSERT INTO tenant_changes (tenant_id, changed_at, table_name, row_key, op, before)
-            SELECT gen_random_uuid(), '{day:yyyy-MM-dd}'::timestamptz + (g * interval '86 ms'), 'project_items',
-                   jsonb_build_object('id', gen_random_uuid()), 'U',
-                   jsonb_build_object('id', gen_random_uuid(), 'title', 'Item ' || g, 'size_bytes', g, 'created_at', now(), 'updated_at', now())
+            INSERT INTO tenant_changes (tenant_id, changed_at, table_name, op, row_count, row_keys, befores)
+            SELECT gen_random_uuid(), '{day:yyyy-MM-dd}'::timestamptz + (g * interval '86 ms'), 'project_items', 'U', 1,
+                   json_build_array(json_build_object('id', gen_random_uuid())),
+                   json_build_array(json_build_object('id', gen_random_uuid(), 'title', 'Item ' || g, 'size_bytes', g, 'created_at', now(), 'updated_at', now()))
             FROM generate_series(1, {PurgedChanges}) g;
             """));
         var purge = new ChangeLogPurge(contexts, Options.Create(new RestoreOptions()), new FixedClock(new DateTimeOffset(day.AddDays(60))));

@@ -17,6 +17,9 @@ public sealed partial class DatabaseInitializer(
         await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
         if (options.Value.MigrateOnStartup)
         {
+            // A migration that converts data (ChangeLogEntries rewrites the change log) runs as
+            // long as the data takes: not cut off by the usual 30-second command timeout.
+            db.Database.SetCommandTimeout(TimeSpan.FromHours(1));
             await db.Database.MigrateAsync(cancellationToken);
             LogMigrated(db.Provider);
         }

@@ -135,23 +135,10 @@ public static class ChangeCaptureSql
     /// </summary>
     public static string HistoryStartSql(DatabaseProvider provider) =>
         provider == DatabaseProvider.Postgres
-            ? "INSERT INTO tenant_changes (tenant_id, changed_at, table_name, row_key, op, transaction_id) " +
-              "SELECT t, now(), '', '{}', 'L', pg_current_xact_id()::text::bigint FROM unnest(@tenants) AS t"
-            : "INSERT INTO tenant_changes (tenant_id, changed_at, table_name, row_key, op) " +
-              "VALUES (@tenant, strftime('%Y-%m-%d %H:%M:%f', 'now'), '', '{}', 'L')";
-
-    /// <summary>
-    /// Marks, in a database that already held tenant data when capture was installed, the moment
-    /// history starts for every tenant (<see cref="TenantRewind.CaptureInstalledMarkerTenant"/>):
-    /// nothing written before it was captured, so no restore may go back past it. A database
-    /// created empty needs no mark.
-    /// </summary>
-    public static string CaptureInstalledMarkerSql(DatabaseProvider provider) =>
-        provider == DatabaseProvider.Postgres
-            ? "INSERT INTO tenant_changes (tenant_id, changed_at, table_name, row_key, op) " +
-              $"SELECT '{TenantRewind.CaptureInstalledMarkerTenant}', now(), '', '{{}}', 'L' WHERE EXISTS (SELECT 1 FROM tenants)"
-            : "INSERT INTO tenant_changes (tenant_id, changed_at, table_name, row_key, op) " +
-              $"SELECT '{TenantRewind.CaptureInstalledMarkerTenant}', strftime('%Y-%m-%d %H:%M:%f', 'now'), '', '{{}}', 'L' WHERE EXISTS (SELECT 1 FROM tenants)";
+            ? "INSERT INTO tenant_changes (tenant_id, changed_at, table_name, op, row_count, row_keys, transaction_id) " +
+              "SELECT t, now(), '', 'L', 0, '[]', pg_current_xact_id()::text::bigint FROM unnest(@tenants) AS t"
+            : "INSERT INTO tenant_changes (tenant_id, changed_at, table_name, op, row_count, row_keys) " +
+              "VALUES (@tenant, strftime('%Y-%m-%d %H:%M:%f', 'now'), '', 'L', 0, '[]')";
 
     /// <summary>
     /// The PostgreSQL statement that takes the freeze lock of the tenant in <paramref name="tenantIdSql"/>
@@ -164,7 +151,13 @@ public static class ChangeCaptureSql
             END IF;
         """;
 
-    private const string PostgresLogColumns = "tenant_id, changed_at, table_name, row_key, op, before, transaction_id, actor";
+    private const string PostgresLogColumns = "tenant_id, changed_at, table_name, op, row_count, row_keys, befores, transaction_id, actor";
+
+    /// <summary>
+    /// The most rows one log entry holds: a statement that writes more is logged as several
+    /// entries (PostgreSQL), so no entry grows past a few hundred kilobytes however large the statement.
+    /// </summary>
+    public const int RowsPerEntry = 1000;
 
     /// <summary>The function a statement-level capture trigger calls for a row whose tenant is being restored: it fails the write with <see cref="BeingRestoredSqlState"/>.</summary>
     private const string RefuseFunction = "tenancy_refuse_restoring";
@@ -194,33 +187,60 @@ public static class ChangeCaptureSql
     private static string PostgresRowFreezeCheck(string tenantIdSql) =>
         $"CASE WHEN pg_try_advisory_xact_lock_shared(hashtextextended({tenantIdSql}::text, {FreezeLockSeed})) THEN true ELSE {RefuseFunction}({tenantIdSql}) END";
 
+    /// <summary>
+    /// The statement-level capture of one table: one log entry per tenant (and per
+    /// <see cref="RowsPerEntry"/> rows) of the statement's transition table, its keys and
+    /// before-images aggregated into JSON arrays (the two aggregates read the rows in the same
+    /// order, so the arrays line up). One small insert per statement instead of one per row: a
+    /// bulk statement's log costs a few entries, compressed (decision 0005, docs/benchmarks.md).
+    /// </summary>
     private static string PostgresStatementTriggers(CapturedTable table)
     {
         var t = Quote(table.Name);
         var insertFunction = Quote($"{table.Name}_capture_inserted");
         var oldFunction = Quote($"{table.Name}_capture_changed");
+        string Entries(string op, string transition, bool images) => $"""
+              INSERT INTO tenant_changes ({PostgresLogColumns})
+              SELECT b.tenant_id, now(), '{table.Name}', {op}, count(*), json_agg(b.row_key), {(images ? "json_agg(b.image)" : "NULL")}, x.xid, x.actor
+              FROM {PostgresStatementValues} x,
+                   (SELECT r.tenant_id, {PostgresKey(table, "r")} AS row_key,{(images ? " to_json(r) AS image," : "")} (row_number() OVER ()) / {RowsPerEntry} AS part FROM {transition} r) b
+              WHERE {PostgresRowFreezeCheck("b.tenant_id")}
+              GROUP BY b.tenant_id, b.part, x.xid, x.actor;
+            """;
         return $"""
             CREATE OR REPLACE FUNCTION {insertFunction}() RETURNS trigger LANGUAGE plpgsql AS $capture$
             BEGIN
-              INSERT INTO tenant_changes ({PostgresLogColumns})
-              SELECT r.tenant_id, now(), '{table.Name}', {PostgresKey(table, "r")}, 'I', NULL, x.xid, x.actor
-              FROM {PostgresStatementValues} x, new_rows r
-              WHERE {PostgresRowFreezeCheck("r.tenant_id")};
+            {Entries("'I'", "new_rows", images: false)}
               RETURN NULL;
             END
             $capture$;
             CREATE OR REPLACE FUNCTION {oldFunction}() RETURNS trigger LANGUAGE plpgsql AS $capture$
             BEGIN
-              INSERT INTO tenant_changes ({PostgresLogColumns})
-              SELECT r.tenant_id, now(), '{table.Name}', {PostgresKey(table, "r")}, left(TG_OP, 1), to_jsonb(r), x.xid, x.actor
-              FROM {PostgresStatementValues} x, old_rows r
-              WHERE {PostgresRowFreezeCheck("r.tenant_id")};
+            {Entries("left(TG_OP, 1)", "old_rows", images: true)}
               RETURN NULL;
             END
             $capture$;
             CREATE TRIGGER {Quote(table.Name + "_capture_insert")} AFTER INSERT ON {t} REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION {insertFunction}();
             CREATE TRIGGER {Quote(table.Name + "_capture_update")} AFTER UPDATE ON {t} REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION {oldFunction}();
             CREATE TRIGGER {Quote(table.Name + "_capture_delete")} AFTER DELETE ON {t} REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION {oldFunction}();
+
+            """;
+    }
+
+    /// <summary>
+    /// PostgreSQL, for migration ChangeLogEntries: turns <paramref name="table"/>'s changes of the
+    /// one-row-per-change log (jsonb <c>row_key</c> and <c>before</c>) into entries of one row,
+    /// their key and image rendered by the expressions the triggers use.
+    /// </summary>
+    public static string ConvertOneRowChangesSql(CapturedTable table)
+    {
+        var row = $"jsonb_populate_record(NULL::{Quote(table.Name)}, before)";
+        var key = $"json_build_object({string.Join(", ", table.RowKeyColumns.Select(c => $"'{c}', (jsonb_populate_record(NULL::{Quote(table.Name)}, row_key)).{Quote(c)}"))})";
+        return $"""
+            UPDATE tenant_changes
+            SET row_count = 1, row_keys = json_build_array({key}),
+                befores = CASE WHEN before IS NULL THEN NULL ELSE json_build_array(to_json({row})) END
+            WHERE table_name = '{table.Name}' AND op <> 'L';
 
             """;
     }
@@ -234,11 +254,11 @@ public static class ChangeCaptureSql
               IF TG_OP = 'INSERT' THEN
             {PostgresFreezeCheck("NEW.tenant_id")}
                 INSERT INTO tenant_changes ({PostgresLogColumns})
-                VALUES (NEW.tenant_id, now(), '{table.Name}', {PostgresKey(table, "NEW")}, 'I', NULL, pg_current_xact_id()::text::bigint, nullif(current_setting('tenancy.actor', true), ''));
+                VALUES (NEW.tenant_id, now(), '{table.Name}', 'I', 1, json_build_array({PostgresKey(table, "NEW")}), NULL, pg_current_xact_id()::text::bigint, nullif(current_setting('tenancy.actor', true), ''));
               ELSE
             {PostgresFreezeCheck("OLD.tenant_id")}
                 INSERT INTO tenant_changes ({PostgresLogColumns})
-                VALUES (OLD.tenant_id, now(), '{table.Name}', {PostgresKey(table, "OLD")}, left(TG_OP, 1), to_jsonb(OLD), pg_current_xact_id()::text::bigint, nullif(current_setting('tenancy.actor', true), ''));
+                VALUES (OLD.tenant_id, now(), '{table.Name}', left(TG_OP, 1), 1, json_build_array({PostgresKey(table, "OLD")}), json_build_array(to_json(OLD)), pg_current_xact_id()::text::bigint, nullif(current_setting('tenancy.actor', true), ''));
               END IF;
               RETURN NULL;
             END
@@ -249,7 +269,7 @@ public static class ChangeCaptureSql
     }
 
     private static string PostgresKey(CapturedTable table, string row) =>
-        $"jsonb_build_object({string.Join(", ", table.RowKeyColumns.Select(c => $"'{c}', {row}.{Quote(c)}"))})";
+        $"json_build_object({string.Join(", ", table.RowKeyColumns.Select(c => $"'{c}', {row}.{Quote(c)}"))})";
 
     private static string SqliteTriggers(CapturedTable table)
     {
@@ -257,14 +277,14 @@ public static class ChangeCaptureSql
         foreach (var (op, row, before) in new[]
                  {
                      ("insert", "NEW", "NULL"),
-                     ("update", "OLD", SqliteJson(table.Columns, "OLD")),
-                     ("delete", "OLD", SqliteJson(table.Columns, "OLD")),
+                     ("update", "OLD", $"json_array({SqliteJson(table.Columns, "OLD")})"),
+                     ("delete", "OLD", $"json_array({SqliteJson(table.Columns, "OLD")})"),
                  })
         {
             sql.Append($"""
                 CREATE TRIGGER {Quote($"{table.Name}_capture_{op}")} AFTER {op.ToUpperInvariant()} ON {Quote(table.Name)} BEGIN
-                  INSERT INTO tenant_changes (tenant_id, changed_at, table_name, row_key, op, before)
-                  VALUES ({row}.tenant_id, strftime('%Y-%m-%d %H:%M:%f', 'now'), '{table.Name}', {SqliteJson(table.RowKeyColumns, row)}, '{char.ToUpperInvariant(op[0])}', {before});
+                  INSERT INTO tenant_changes (tenant_id, changed_at, table_name, op, row_count, row_keys, befores)
+                  VALUES ({row}.tenant_id, strftime('%Y-%m-%d %H:%M:%f', 'now'), '{table.Name}', '{char.ToUpperInvariant(op[0])}', 1, json_array({SqliteJson(table.RowKeyColumns, row)}), {before});
                 END;
 
                 """);

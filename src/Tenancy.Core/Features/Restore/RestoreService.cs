@@ -70,7 +70,7 @@ public sealed class RestoreService(
             : $"substr(changed_at, 1, {bucket switch { ActivityBucket.Minute => 16, ActivityBucket.Hour => 13, _ => 10 }})";
         await using var command = TenantRewind.Command(
             db,
-            $"SELECT {bucketSql} AS bucket, table_name, count(*) FROM tenant_changes " +
+            $"SELECT {bucketSql} AS bucket, table_name, sum(row_count) FROM tenant_changes " +
             "WHERE tenant_id = @tenant AND changed_at >= @from AND changed_at < @to AND op <> 'L' GROUP BY 1, 2 ORDER BY 1, 2",
             tenantId,
             since: null,

@@ -17,29 +17,34 @@ internal static class RewindSql
 
     /// <summary>
     /// Collects the first change after the restore point of every row of the tenant, from the
-    /// tenant's range of the log key. PostgreSQL sorts by the key as text in byte order (jsonb's
-    /// text form is canonical, and comparing bytes is cheaper than comparing jsonb): a sort, not
-    /// a join, so a stale row estimate cannot turn it into a nested loop over the tenant's
-    /// changes. Statistics on the two columns the statements filter on let the planner size its
-    /// joins (no index: each table's statements read the whole temp table once).
+    /// tenant's range of the log key, each entry's rows taken apart (its key and before-image
+    /// arrays line up), keys and images kept as the JSON text the triggers wrote. PostgreSQL
+    /// sorts by the key's text in byte order: a sort, not a join, so a stale row estimate cannot
+    /// turn it into a nested loop over the tenant's changes; the text is the same for the same
+    /// key because one expression writes every key (<c>json_build_object</c> of the key columns).
+    /// Statistics on the two columns the statements filter on let the planner size its joins
+    /// (no index: each table's statements read the whole temp table once).
     /// </summary>
     public static string CollectRows(DatabaseProvider provider) => provider == DatabaseProvider.Postgres
         ? $"""
            CREATE TEMP TABLE {RowsTable} ON COMMIT DROP AS
-           SELECT DISTINCT ON (table_name, (row_key::text) COLLATE "C") table_name, row_key, op, before
-           FROM tenant_changes
-           WHERE tenant_id = @tenant AND changed_at > @since AND op IN ('I', 'U', 'D')
-           ORDER BY table_name, (row_key::text) COLLATE "C", seq;
+           SELECT DISTINCT ON (c.table_name, e.row_key COLLATE "C") c.table_name, e.row_key, c.op, e.before
+           FROM tenant_changes c
+           CROSS JOIN LATERAL ROWS FROM (json_array_elements_text(c.row_keys), json_array_elements_text(c.befores)) AS e(row_key, before)
+           WHERE c.tenant_id = @tenant AND c.changed_at > @since AND c.op IN ('I', 'U', 'D')
+           ORDER BY c.table_name, e.row_key COLLATE "C", c.seq;
            ANALYZE {RowsTable} (table_name, op);
            """
         : $"""
            DROP TABLE IF EXISTS temp.{RowsTable};
            CREATE TEMP TABLE {RowsTable} AS
            SELECT table_name, row_key, op, before FROM (
-             SELECT table_name, row_key, op, before,
-                    row_number() OVER (PARTITION BY table_name, row_key ORDER BY seq) AS n
-             FROM tenant_changes
-             WHERE tenant_id = @tenant AND changed_at > @since AND op IN ('I', 'U', 'D')
+             SELECT c.table_name, k.value AS row_key, c.op, b.value AS before,
+                    row_number() OVER (PARTITION BY c.table_name, k.value ORDER BY c.seq) AS n
+             FROM tenant_changes c
+             JOIN json_each(c.row_keys) k
+             LEFT JOIN json_each(c.befores) b ON b.key = k.key
+             WHERE c.tenant_id = @tenant AND c.changed_at > @since AND c.op IN ('I', 'U', 'D')
            ) WHERE n = 1;
            CREATE INDEX temp.{RowsTable}_table ON {RowsTable} (table_name);
            """;
@@ -74,9 +79,8 @@ internal static class RewindSql
     {
         var t = Quote(table.Name);
         var tenant = $"c.{Quote(CapturedTable.TenantIdColumn)}";
-        var text = provider == DatabaseProvider.Postgres ? "::text" : "";
         return $"""
-            SELECT r.op, r.row_key{text}, r.before{text}, CASE WHEN {tenant} IS NULL THEN NULL ELSE {Image(table, provider, "c")}{text} END
+            SELECT r.op, r.row_key, r.before, CASE WHEN {tenant} IS NULL THEN NULL ELSE {Image(table, provider, "c")} END
             FROM {RowsTable} r LEFT JOIN {t} c ON {Match(table, provider)}
             WHERE r.table_name = '{table.Name}'
               AND CASE WHEN r.op = 'I' THEN {tenant} IS NOT NULL ELSE {tenant} IS NULL OR {Image(table, provider, "c")} <> r.before END
@@ -99,7 +103,7 @@ internal static class RewindSql
             ? string.Join(", ", table.Columns.Select(c => $"x.{Quote(c)}"))
             : string.Join(", ", table.Columns.Select(c => $"json_extract(r.before, '$.{c}')"));
         var from = provider == DatabaseProvider.Postgres
-            ? $"{RowsTable} r CROSS JOIN LATERAL jsonb_populate_record(NULL::{Quote(table.Name)}, r.before) x"
+            ? $"{RowsTable} r CROSS JOIN LATERAL json_populate_record(NULL::{Quote(table.Name)}, r.before::json) x"
             : $"{RowsTable} r";
         return $"""
             INSERT INTO {Quote(table.Name)} ({columns})
@@ -123,8 +127,8 @@ internal static class RewindSql
             return $"""
                 UPDATE {Quote(table.Name)} AS c
                 SET {string.Join(", ", settable.Select(col => $"{Quote(col)} = x.{Quote(col)}"))}
-                FROM {RowsTable} r CROSS JOIN LATERAL jsonb_populate_record(NULL::{Quote(table.Name)}, r.before) x
-                WHERE r.table_name = '{table.Name}' AND r.op <> 'I' AND {Match(table, provider)} AND to_jsonb(c) <> r.before
+                FROM {RowsTable} r CROSS JOIN LATERAL json_populate_record(NULL::{Quote(table.Name)}, r.before::json) x
+                WHERE r.table_name = '{table.Name}' AND r.op <> 'I' AND {Match(table, provider)} AND {Image(table, provider, "c")} <> r.before
                 """;
         }
 
@@ -144,16 +148,19 @@ internal static class RewindSql
         foreach (var key in table.RowKeyColumns)
         {
             sql.Append(provider == DatabaseProvider.Postgres
-                ? $" AND c.{Quote(key)} = (jsonb_populate_record(NULL::{Quote(table.Name)}, r.row_key)).{Quote(key)}"
+                ? $" AND c.{Quote(key)} = (json_populate_record(NULL::{Quote(table.Name)}, r.row_key::json)).{Quote(key)}"
                 : $" AND c.{Quote(key)} = json_extract(r.row_key, '$.{key}')");
         }
 
         return sql.ToString();
     }
 
-    /// <summary>The current row as the capture triggers write a before-image, to compare with one.</summary>
+    /// <summary>
+    /// The current row as the capture triggers write a before-image (the same expression, so the
+    /// same text for the same values), to compare with one as text.
+    /// </summary>
     private static string Image(CapturedTable table, DatabaseProvider provider, string row) =>
         provider == DatabaseProvider.Postgres
-            ? $"to_jsonb({row})"
+            ? $"to_json({row})::text"
             : SqliteJson(table.Columns, row);
 }

@@ -1,9 +1,14 @@
+using System.Text.Json;
+
 namespace Tenancy.Core.Features.Restore;
 
 /// <summary>
-/// One captured write to tenant data: the change log a per-tenant restore undoes (decision 0005).
-/// Rows are written only by the capture triggers (<see cref="ChangeCaptureSql"/>), never by EF,
-/// and the log is control plane: a restore appends to it and never rewinds it.
+/// One captured statement's writes to one tenant's rows of one table: the change log a
+/// per-tenant restore undoes (decision 0005). Rows are written only by the capture triggers
+/// (<see cref="ChangeCaptureSql"/>), never by EF, and the log is control plane: a restore appends
+/// to it and never rewinds it. A statement that writes many rows is logged as a few entries of up
+/// to <see cref="ChangeCaptureSql.RowsPerEntry"/> rows each (on PostgreSQL; SQLite's row triggers
+/// log one row per entry); <see cref="Rows"/> lists them one by one.
 /// </summary>
 public sealed class TenantChange
 {
@@ -12,23 +17,40 @@ public sealed class TenantChange
     /// <summary>When the writing transaction started (PostgreSQL's <c>now()</c>), so one transaction is never split by a restore point.</summary>
     public DateTime ChangedAt { get; init; }
 
-    /// <summary>Order of the changes: two changes of one row always have increasing values (the row lock serialises their writers).</summary>
+    /// <summary>Order of the entries: two changes of one row always have increasing values (the row lock serialises their writers; one statement changes a row at most once).</summary>
     public long Seq { get; init; }
 
     /// <summary>The logical table (<c>project_items</c>), never a Citus shard name.</summary>
     public required string TableName { get; init; }
 
-    /// <summary>The row's key columns other than <c>tenant_id</c>, as a JSON object (<c>{"id": "…"}</c>).</summary>
-    public required string RowKey { get; init; }
-
     public TenantChangeOp Op { get; init; }
 
-    /// <summary>The whole row before the change, as a JSON object; null for an insert.</summary>
-    public string? Before { get; init; }
+    /// <summary>How many rows the entry holds (0 for a history start).</summary>
+    public int RowCount { get; init; }
+
+    /// <summary>The rows' key columns other than <c>tenant_id</c>: a JSON array of objects (<c>[{"id": "…"}]</c>).</summary>
+    public required string RowKeys { get; init; }
+
+    /// <summary>The whole rows before the change, a JSON array in the order of <see cref="RowKeys"/>; null for inserts.</summary>
+    public string? Befores { get; init; }
 
     /// <summary>The writing transaction (PostgreSQL); null on SQLite, whose single writer keeps a transaction's changes contiguous in <see cref="Seq"/>.</summary>
     public long? TransactionId { get; init; }
 
     /// <summary>Who wrote, when the writer set <c>SET LOCAL tenancy.actor = '…'</c> (PostgreSQL).</summary>
     public string? Actor { get; init; }
+
+    /// <summary>The entry's rows one by one, each with its key and before-image as JSON objects.</summary>
+    public IReadOnlyList<TenantChangeRow> Rows()
+    {
+        using var keys = JsonDocument.Parse(RowKeys);
+        using var befores = Befores is null ? null : JsonDocument.Parse(Befores);
+        var images = befores?.RootElement.EnumerateArray().Select(b => b.GetRawText()).ToList();
+        return keys.RootElement.EnumerateArray()
+            .Select((key, i) => new TenantChangeRow(TenantId, TableName, Op, key.GetRawText(), images?[i], ChangedAt, Seq, TransactionId, Actor))
+            .ToList();
+    }
 }
+
+/// <summary>One row's change in a <see cref="TenantChange"/>: its key and its before-image (null for an insert) as JSON objects.</summary>
+public sealed record TenantChangeRow(Guid TenantId, string TableName, TenantChangeOp Op, string RowKey, string? Before, DateTime ChangedAt, long Seq, long? TransactionId, string? Actor);

@@ -35,8 +35,10 @@ internal sealed class TenantChangeConfiguration(DatabaseProvider provider) : IEn
         {
             change.HasKey(c => new { c.TenantId, c.ChangedAt, c.Seq });
             change.Property(c => c.Seq).UseIdentityAlwaysColumn();
-            change.Property(c => c.RowKey).HasColumnType("jsonb");
-            change.Property(c => c.Before).HasColumnType("jsonb");
+            // json, not jsonb: the triggers build the arrays as text (json_agg), several times
+            // cheaper per row than jsonb, and a rewind splits them and compares rows as that text.
+            change.Property(c => c.RowKeys).HasColumnType("json");
+            change.Property(c => c.Befores).HasColumnType("json");
         }
         else
         {

@@ -14,7 +14,11 @@ public static class TenantChangePartitions
     /// <summary>Weeks of partitions created ahead of the current one.</summary>
     public const int WeeksAhead = 2;
 
-    /// <summary>Creates the partitioned table, its default partition and the ensure function, then this week's and the next weeks' partitions.</summary>
+    /// <summary>
+    /// Creates the partitioned table, its default partition and the ensure function, then this
+    /// week's and the next weeks' partitions: the table as migration CaptureTenantChanges created
+    /// it, one row per change (ChangeLogEntries turned the row columns into entries' arrays).
+    /// </summary>
     public static readonly string CreateTableSql =
         $"""
         CREATE TABLE tenant_changes (

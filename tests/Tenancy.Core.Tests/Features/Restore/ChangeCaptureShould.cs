@@ -142,13 +142,15 @@ public abstract class ChangeCaptureShould(TestDatabase database)
 
     protected Task<Guid> CreateTenantAsync() => new RestoreTestData(database).CreateTenantAsync();
 
-    protected async Task<List<TenantChange>> ChangesAsync(Guid tenant)
+    /// <summary>The tenant's captured row changes one by one, in the log's order.</summary>
+    protected async Task<List<TenantChangeRow>> ChangesAsync(Guid tenant)
     {
         await using var db = database.CreateContext();
-        return await db.TenantChanges.AsNoTracking().Where(c => c.TenantId == tenant).OrderBy(c => c.Seq).ToListAsync(Cancellation);
+        var entries = await db.TenantChanges.AsNoTracking().Where(c => c.TenantId == tenant).OrderBy(c => c.Seq).ToListAsync(Cancellation);
+        return entries.SelectMany(e => e.Rows()).ToList();
     }
 
-    protected static Guid KeyId(TenantChange change) => Guid.Parse(Field(change.RowKey, "id")!);
+    protected static Guid KeyId(TenantChangeRow change) => Guid.Parse(Field(change.RowKey, "id")!);
 
     /// <summary>A field of a JSON object as text (numbers as written), or null.</summary>
     protected static string? Field(string? json, string name)

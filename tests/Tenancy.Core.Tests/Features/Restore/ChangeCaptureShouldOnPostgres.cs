@@ -46,6 +46,31 @@ public class ChangeCaptureShouldOnPostgres(PostgresDatabase database)
     }
 
     [Fact]
+    public async Task LogABulkStatementInEntriesOfAtMostTheLimitWithEachKeyBesideItsOwnImage()
+    {
+        var tenant = await CreateTenantAsync();
+        var rows = ChangeCaptureSql.RowsPerEntry * 2 + 500;
+        await using (var db = Database.CreateContext())
+        {
+            await db.Database.ExecuteSqlAsync(
+                $"INSERT INTO tenant_settings (tenant_id, key, value, updated_at) SELECT {tenant}, 'k' || g, 'v' || g, now() FROM generate_series(1, {rows}) g",
+                Cancellation);
+            await db.Database.ExecuteSqlAsync($"UPDATE tenant_settings SET value = value || '!' WHERE tenant_id = {tenant}", Cancellation);
+        }
+
+        await using var read = Database.CreateContext();
+        var entries = await read.TenantChanges.AsNoTracking().Where(c => c.TenantId == tenant).OrderBy(c => c.Seq).ToListAsync(Cancellation);
+        var updated = entries.Where(e => e.Op == TenantChangeOp.Update).ToList();
+
+        Assert.All(entries, e => Assert.InRange(e.RowCount, 1, ChangeCaptureSql.RowsPerEntry));
+        Assert.Equal(Style == CaptureStyle.Statement ? 3 : rows, updated.Count);
+        Assert.Equal(rows, updated.Sum(e => e.RowCount));
+        var changes = updated.SelectMany(e => e.Rows()).ToList();
+        Assert.Equal(rows, changes.Select(c => Field(c.RowKey, "key")).Distinct().Count());
+        Assert.All(changes, c => Assert.Equal("v" + Field(c.RowKey, "key")![1..], Field(c.Before, "value")));
+    }
+
+    [Fact]
     public async Task RecordTheActorWhenTheWriterSetsIt()
     {
         var tenant = await CreateTenantAsync();

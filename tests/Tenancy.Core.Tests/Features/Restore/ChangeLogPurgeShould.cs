@@ -86,7 +86,7 @@ public sealed class ChangeLogPurgeShouldOnPostgres(PostgresDatabase database)
         await using (var db = database.CreateContext())
         {
             await db.Database.ExecuteSqlAsync(
-                $"INSERT INTO tenant_changes (tenant_id, changed_at, table_name, row_key, op) VALUES ({tenant}, {old}, 'members', '{{}}', 'I')",
+                $"INSERT INTO tenant_changes (tenant_id, changed_at, table_name, op, row_count, row_keys) VALUES ({tenant}, {old}, 'members', 'I', 1, '[{{}}]')",
                 TestContext.Current.CancellationToken);
         }
 

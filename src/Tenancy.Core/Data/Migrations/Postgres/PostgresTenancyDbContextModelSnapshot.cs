@@ -654,9 +654,9 @@ namespace Tenancy.Core.Data.Migrations.Postgres
                         .HasColumnType("character varying(200)")
                         .HasColumnName("actor");
 
-                    b.Property<string>("Before")
-                        .HasColumnType("jsonb")
-                        .HasColumnName("before");
+                    b.Property<string>("Befores")
+                        .HasColumnType("json")
+                        .HasColumnName("befores");
 
                     b.Property<string>("Op")
                         .IsRequired()
@@ -665,10 +665,14 @@ namespace Tenancy.Core.Data.Migrations.Postgres
                         .HasColumnName("op")
                         .IsFixedLength();
 
-                    b.Property<string>("RowKey")
+                    b.Property<int>("RowCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("row_count");
+
+                    b.Property<string>("RowKeys")
                         .IsRequired()
-                        .HasColumnType("jsonb")
-                        .HasColumnName("row_key");
+                        .HasColumnType("json")
+                        .HasColumnName("row_keys");
 
                     b.Property<string>("TableName")
                         .IsRequired()

@@ -75,7 +75,12 @@ namespace Tenancy.Core.Data.Migrations.Sqlite
                 filter: "state IN ('Queued', 'Running')");
 
             // Tenant data written before capture was installed has no history: restores stop there.
-            migrationBuilder.Sql(ChangeCaptureSql.CaptureInstalledMarkerSql(DatabaseProvider.Sqlite));
+            // The mark is a history start of TenantRewind.CaptureInstalledMarkerTenant, written
+            // only if tenants already existed (a database created empty needs none); in the log's
+            // shape of this migration (ChangeLogEntries converts it).
+            migrationBuilder.Sql(
+                "INSERT INTO tenant_changes (tenant_id, changed_at, table_name, row_key, op) " +
+                $"SELECT '{TenantRewind.CaptureInstalledMarkerTenant}', strftime('%Y-%m-%d %H:%M:%f', 'now'), '', '{{}}', 'L' WHERE EXISTS (SELECT 1 FROM tenants)");
         }
 
         /// <inheritdoc />

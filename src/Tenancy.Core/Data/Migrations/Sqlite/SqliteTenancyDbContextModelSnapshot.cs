@@ -636,9 +636,9 @@ namespace Tenancy.Core.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("actor");
 
-                    b.Property<string>("Before")
+                    b.Property<string>("Befores")
                         .HasColumnType("TEXT")
-                        .HasColumnName("before");
+                        .HasColumnName("befores");
 
                     b.Property<DateTime>("ChangedAt")
                         .HasColumnType("TEXT")
@@ -651,10 +651,14 @@ namespace Tenancy.Core.Data.Migrations.Sqlite
                         .HasColumnName("op")
                         .IsFixedLength();
 
-                    b.Property<string>("RowKey")
+                    b.Property<int>("RowCount")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("row_count");
+
+                    b.Property<string>("RowKeys")
                         .IsRequired()
                         .HasColumnType("TEXT")
-                        .HasColumnName("row_key");
+                        .HasColumnName("row_keys");
 
                     b.Property<string>("TableName")
                         .IsRequired()
