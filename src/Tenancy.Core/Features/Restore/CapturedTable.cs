@@ -3,8 +3,11 @@ using Microsoft.EntityFrameworkCore.Metadata;
 
 namespace Tenancy.Core.Features.Restore;
 
-/// <summary>A tenant-owned table as the capture triggers see it: its name, key columns besides <c>tenant_id</c>, and all its columns.</summary>
-public sealed record CapturedTable(string Name, IReadOnlyList<string> RowKeyColumns, IReadOnlyList<string> Columns)
+/// <summary>
+/// A tenant-owned table as the capture triggers see it: its name, key columns besides
+/// <c>tenant_id</c> with their store types (<c>uuid</c>, <c>text</c>), and all its columns.
+/// </summary>
+public sealed record CapturedTable(string Name, IReadOnlyList<string> RowKeyColumns, IReadOnlyList<string> RowKeyTypes, IReadOnlyList<string> Columns)
 {
     public const string TenantIdColumn = "tenant_id";
 
@@ -21,9 +24,11 @@ public sealed record CapturedTable(string Name, IReadOnlyList<string> RowKeyColu
             throw new InvalidOperationException($"{name}'s primary key lacks {TenantIdColumn}; a captured table is tenant-owned.");
         }
 
+        var rowKey = key.Properties.Where(p => Column(p) != TenantIdColumn).ToList();
         return new CapturedTable(
             name,
-            keyColumns.Where(c => c != TenantIdColumn).ToList(),
+            rowKey.Select(Column).ToList(),
+            rowKey.Select(p => p.GetColumnType(table) ?? throw new InvalidOperationException($"{entity.DisplayName()}.{p.Name} has no store type.")).ToList(),
             entity.GetProperties().Select(Column).ToList());
     }
 }
