@@ -18,7 +18,8 @@ public static class PortalExtensions
 
     /// <summary>
     /// What the portal's components inject besides the tenancy features: MudBlazor as the portal
-    /// configures it and the tenant list's way back. The component tests register the same.
+    /// configures it, the tenant list's way back and the request a prerender answers (a page's
+    /// status code). The component tests register the same.
     /// </summary>
     public static IServiceCollection AddPortalServices(this IServiceCollection services)
     {
@@ -28,6 +29,7 @@ public static class PortalExtensions
             options.SnackbarConfiguration.PositionClass = Defaults.Classes.Position.BottomRight;
         });
         services.AddScoped<TenantListReturn>();
+        services.AddHttpContextAccessor();
         return services;
     }
 

@@ -57,11 +57,11 @@ public abstract class TenancyDbContext(DbContextOptions options) : DbContext(opt
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
-        // These configurations depend on the provider, so they are applied by hand below.
-        modelBuilder.ApplyConfigurationsFromAssembly(
-            typeof(TenancyDbContext).Assembly, t => t != typeof(TenantConfiguration) && t != typeof(TenantChangeConfiguration));
-        modelBuilder.ApplyConfiguration(new TenantConfiguration(Provider));
-        modelBuilder.ApplyConfiguration(new TenantChangeConfiguration(Provider));
+        modelBuilder.ApplyConfigurationsFromAssembly(typeof(TenancyDbContext).Assembly);
+
+        // These two depend on the provider, so they are applied by hand.
+        modelBuilder.Entity<Tenant>(new TenantConfiguration(Provider).Configure);
+        modelBuilder.Entity<TenantChange>(new TenantChangeConfiguration(Provider).Configure);
         SnakeCaseNames.Apply(modelBuilder);
 
         // Every write to tenant data is captured by triggers the migrations generate from this mark.

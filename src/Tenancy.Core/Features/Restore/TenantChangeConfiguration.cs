@@ -9,9 +9,11 @@ namespace Tenancy.Core.Features.Restore;
 /// The change log's shape differs by provider (decision 0005): on PostgreSQL the key is
 /// <c>(tenant_id, changed_at, seq)</c>, which the time partitions and a Citus distribution by
 /// tenant both require, with <c>seq</c> an identity column; SQLite has neither, so there
-/// <c>seq</c> alone is the key (its rowid) and the same three columns are an index.
+/// <c>seq</c> alone is the key (its rowid) and the same three columns are an index. Applied by
+/// hand in <see cref="TenancyDbContext"/> (not an <see cref="IEntityTypeConfiguration{TEntity}"/>,
+/// which the assembly scan would find and warn it cannot construct).
 /// </summary>
-internal sealed class TenantChangeConfiguration(DatabaseProvider provider) : IEntityTypeConfiguration<TenantChange>
+internal sealed class TenantChangeConfiguration(DatabaseProvider provider)
 {
     public const string TableName = "tenant_changes";
 

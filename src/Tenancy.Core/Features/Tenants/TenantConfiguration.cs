@@ -5,7 +5,12 @@ using Tenancy.Core.Features.TenantData;
 
 namespace Tenancy.Core.Features.Tenants;
 
-internal sealed class TenantConfiguration(DatabaseProvider provider) : IEntityTypeConfiguration<Tenant>
+/// <summary>
+/// The tenants table, which differs by provider: applied by hand in
+/// <see cref="TenancyDbContext"/> (not an <see cref="IEntityTypeConfiguration{TEntity}"/>, which the
+/// assembly scan would find and warn it cannot construct).
+/// </summary>
+internal sealed class TenantConfiguration(DatabaseProvider provider)
 {
     public void Configure(EntityTypeBuilder<Tenant> tenant)
     {

@@ -17,7 +17,9 @@ public sealed class AuthorizationMatrixShould(PortalFixture portal) : IClassFixt
         NoAccess,
     }
 
-    private static readonly string[] StaffPages = ["/", "/tenants", "/tenants?q=acme&status=active", "/tenants/0195a1b2-0000-7000-8000-000000000001", "/audit", "/billing/events", "/billing/events?state=failed&type=invoice.payment_failed"];
+    private const string UnknownTenantPage = "/tenants/0195a1b2-0000-7000-8000-000000000001";
+
+    private static readonly string[] StaffPages = ["/", "/tenants", "/tenants?q=acme&status=active", UnknownTenantPage, "/audit", "/billing/events", "/billing/events?state=failed&type=invoice.payment_failed"];
 
     public static TheoryData<string, string, Outcome> PageMatrix()
     {
@@ -52,12 +54,28 @@ public sealed class AuthorizationMatrixShould(PortalFixture portal) : IClassFixt
         var actual = response.StatusCode switch
         {
             HttpStatusCode.OK => Outcome.Allowed,
+
+            // The page itself answered: no tenant has that id (checked on its own below).
+            HttpStatusCode.NotFound when path == UnknownTenantPage => Outcome.Allowed,
             HttpStatusCode.Redirect when response.Headers.Location?.OriginalString.StartsWith("/signin", StringComparison.Ordinal) == true
                 || response.Headers.Location?.AbsolutePath == "/signin" => Outcome.ToSignIn,
             HttpStatusCode.Redirect when response.Headers.Location?.OriginalString.Contains("/no-access", StringComparison.Ordinal) == true => Outcome.NoAccess,
             _ => throw new Xunit.Sdk.XunitException($"{who} GET {path}: unexpected {(int)response.StatusCode} {response.Headers.Location}"),
         };
         Assert.Equal(expected, actual);
+    }
+
+    [Fact]
+    public async Task AnswerNotFoundWithTheTenantPageForATenantThatDoesNotExist()
+    {
+        var client = await portal.ClientAsync("viewer");
+
+        using var response = await client.GetAsync(UnknownTenantPage, TestContext.Current.CancellationToken);
+        var html = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Contains("Tenant not found", html, StringComparison.Ordinal);
+        Assert.Contains("Go to tenants", html, StringComparison.Ordinal);
     }
 
     [Fact]
