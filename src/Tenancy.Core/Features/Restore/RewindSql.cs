@@ -19,22 +19,23 @@ internal static class RewindSql
     /// Collects the first change after the restore point of every row of the tenant, from the
     /// tenant's range of the log key, each entry's rows taken apart (its key and before-image
     /// arrays line up), keys and images kept as the JSON text the triggers wrote. PostgreSQL
-    /// sorts by a hash of the key's text, then the text: a sort, not a join, so a stale row
-    /// estimate cannot turn it into a nested loop over the tenant's changes; the hash first
-    /// because every key text starts alike (<c>{"id" : "</c>), which makes comparing the texts
-    /// themselves slow. The text is the same for the same key because one expression writes
-    /// every key (<c>json_build_object</c> of the key columns).
+    /// sorts by a hash of the key's text, then table and text in byte order: a sort, not a
+    /// join, so a stale row estimate cannot turn it into a nested loop over the tenant's changes;
+    /// the hash first because the table names repeat and every key text starts alike
+    /// (<c>{"id" : "</c>), which makes comparing them (in the database's collation, even more)
+    /// slow: 160 ms of a 100,000-row sort, 45 ms with the hash first. The text is the same for the
+    /// same key because one expression writes every key (<c>json_build_object</c> of the key columns).
     /// Statistics on the two columns the statements filter on let the planner size its joins
     /// (no index: each table's statements read the whole temp table once).
     /// </summary>
     public static string CollectRows(DatabaseProvider provider) => provider == DatabaseProvider.Postgres
         ? $"""
            CREATE TEMP TABLE {RowsTable} ON COMMIT DROP AS
-           SELECT DISTINCT ON (c.table_name, hashtextextended(e.row_key, 0), e.row_key) c.table_name, e.row_key, c.op, e.before
+           SELECT DISTINCT ON (hashtextextended(e.row_key, 0), c.table_name COLLATE "C", e.row_key COLLATE "C") c.table_name, e.row_key, c.op, e.before
            FROM tenant_changes c
            CROSS JOIN LATERAL ROWS FROM (json_array_elements_text(c.row_keys), json_array_elements_text(c.befores)) AS e(row_key, before)
            WHERE c.tenant_id = @tenant AND c.changed_at > @since AND c.op IN ('I', 'U', 'D')
-           ORDER BY c.table_name, hashtextextended(e.row_key, 0), e.row_key, c.seq;
+           ORDER BY hashtextextended(e.row_key, 0), c.table_name COLLATE "C", e.row_key COLLATE "C", c.seq;
            ANALYZE {RowsTable} (table_name, op);
            """
         : $"""
