@@ -49,6 +49,8 @@ public sealed class WebhookEventsPageShould : PortalTestContext
         Assert.Contains("names no customer", Row(cut, failed).QuerySelector("[data-testid=event-error]")!.TextContent, StringComparison.Ordinal);
         Assert.Equal($"/tenants/{tenant.Id}/billing", Row(cut, applied).QuerySelector("[data-testid=event-tenant]")!.GetAttribute("href"));
         Assert.Null(Row(cut, parked).QuerySelector("[data-testid=event-tenant]"));
+        Assert.Equal("", Row(cut, applied).QuerySelector("[data-testid=event-attempts]")!.TextContent.Trim());
+        Assert.Equal("1", Row(cut, failed).QuerySelector("[data-testid=event-attempts]")!.TextContent.Trim());
         Assert.Equal("1", AttentionCount(cut, "pending"));
         Assert.Equal("2", AttentionCount(cut, "parked"));
         Assert.Equal("1", AttentionCount(cut, "failed"));
