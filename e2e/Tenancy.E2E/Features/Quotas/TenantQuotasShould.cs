@@ -23,7 +23,11 @@ public sealed class TenantQuotasShould(PortalFixture portal)
         await Expect(entry).ToHaveCountAsync(1);
         await Expect(entry).ToContainTextAsync("Sam Support");
         await Expect(entry).ToContainTextAsync("Customer bought the 250 GB storage add-on");
-        await Expect(entry).ToContainTextAsync("250000000000");
+        await Expect(entry).ToContainTextAsync("Storage › limit:");
+        await Expect(entry).ToContainTextAsync("→ 250 GB");
+        await Expect(entry).Not.ToContainTextAsync("250000000000");
+        await entry.GetByTestId("audit-raw-toggle").ClickAsync();
+        await Expect(entry.GetByTestId("audit-raw")).ToContainTextAsync("250000000000");
         Assert.Empty(session.BrowserErrors);
     }
 

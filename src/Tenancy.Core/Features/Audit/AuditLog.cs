@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Linq.Expressions;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Microsoft.EntityFrameworkCore;
 using Tenancy.Core.Data;
 using Tenancy.Core.Features.Staff;
@@ -57,7 +58,11 @@ public sealed record AuditQuery
     }
 }
 
-public sealed record AuditPage(IReadOnlyList<AuditEntry> Items, string? PreviousCursor, string? NextCursor);
+public sealed record AuditPage(IReadOnlyList<AuditEntry> Items, string? PreviousCursor, string? NextCursor)
+{
+    /// <summary>The names of the tenants the page's entries act on (a deleted tenant keeps its name).</summary>
+    public IReadOnlyDictionary<Guid, string> TenantNames { get; init; } = new Dictionary<Guid, string>();
+}
 
 /// <summary>
 /// Writes and reads the append-only audit log. <see cref="Record"/> adds the entry to the
@@ -65,7 +70,12 @@ public sealed record AuditPage(IReadOnlyList<AuditEntry> Items, string? Previous
 /// </summary>
 public sealed class AuditLog(IDbContextFactory<TenancyDbContext> contextFactory, TimeProvider clock)
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = false };
+    /// <summary>Enums by name ("Suspended", not 3), so an entry reads the same after the enum changes.</summary>
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        WriteIndented = false,
+        Converters = { new JsonStringEnumConverter() },
+    };
 
     /// <summary>Checks a reason typed by staff; null when it is acceptable.</summary>
     public static string? ValidateReason(string? reason)
@@ -168,7 +178,11 @@ public sealed class AuditLog(IDbContextFactory<TenancyDbContext> contextFactory,
             : rows.OrderByDescending(e => e.OccurredAt).ThenByDescending(e => e.Id);
         var fetched = await rows.Take(query.PageSize + 1).ToListAsync(cancellationToken);
         var (items, previous, next) = KeysetPage.Cut(fetched, query.PageSize, kind, CursorOf);
-        return new AuditPage(items, previous, next);
+        var tenantIds = items.Where(e => e.TenantId is not null).Select(e => e.TenantId!.Value).Distinct().ToList();
+        var names = tenantIds.Count == 0
+            ? new Dictionary<Guid, string>()
+            : await db.Tenants.Where(t => tenantIds.Contains(t.Id)).Select(t => new { t.Id, t.Name }).ToDictionaryAsync(t => t.Id, t => t.Name, cancellationToken);
+        return new AuditPage(items, previous, next) { TenantNames = names };
     }
 
     /// <summary>The distinct actions recorded so far, for the action filter.</summary>

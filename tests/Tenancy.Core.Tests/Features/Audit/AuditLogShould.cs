@@ -40,6 +40,28 @@ public abstract class AuditLogShould(TestDatabase database)
     }
 
     [Fact]
+    public async Task RecordEnumsByNameAndNameTheTenantsOfAPage()
+    {
+        var tenantId = await new Tenancy.Core.Tests.Features.Restore.RestoreTestData(database).CreateTenantAsync();
+        var unknown = Guid.CreateVersion7();
+        await using (var db = database.CreateContext())
+        {
+            Log.Record(db, Sam, "test.suspended", tenantId, before: new { Status = TenantStatus.Active }, after: new { Status = TenantStatus.Suspended });
+            Log.Record(db, Sam, "test.gone", unknown);
+            await db.SaveChangesAsync(Cancellation);
+        }
+
+        var page = await Log.BrowseAsync(new AuditQuery { TenantId = tenantId }, Cancellation);
+        var ofUnknown = await Log.BrowseAsync(new AuditQuery { TenantId = unknown }, Cancellation);
+
+        var entry = Assert.Single(page.Items);
+        Assert.Equal(("""{"status":"Active"}""", """{"status":"Suspended"}"""), (entry.Before, entry.After));
+        Assert.StartsWith("Rewind ", page.TenantNames[tenantId], StringComparison.Ordinal);
+        Assert.Single(ofUnknown.Items);
+        Assert.Empty(ofUnknown.TenantNames);
+    }
+
+    [Fact]
     public async Task LeaveNoEntryWhenTheChangeFails()
     {
         var tenantId = Guid.CreateVersion7();
