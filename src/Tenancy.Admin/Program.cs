@@ -1,4 +1,5 @@
 using Tenancy.Admin;
+using Tenancy.Admin.Features.Audit;
 using Tenancy.Admin.Features.Billing;
 using Tenancy.Admin.Features.Health;
 using Tenancy.Admin.Features.Staff;
@@ -34,6 +35,7 @@ if (role.ServesWeb)
     app.UseAdminPortal();
     app.MapStaffAuthentication();
     app.MapStripeWebhooks();
+    app.MapAuditExport();
 }
 
 await app.RunAsync();

@@ -26,6 +26,7 @@ public sealed class TenantQuotasShould(PortalFixture portal)
         await Expect(entry).ToContainTextAsync("Storage › limit:");
         await Expect(entry).ToContainTextAsync("→ 250 GB");
         await Expect(entry).Not.ToContainTextAsync("250000000000");
+        await Screenshots.TakeAsync(session.Page, "tenant-audit-history.png");
         await entry.GetByTestId("audit-raw-toggle").ClickAsync();
         await Expect(entry.GetByTestId("audit-raw")).ToContainTextAsync("250000000000");
         Assert.Empty(session.BrowserErrors);

@@ -143,6 +143,11 @@ public static class AuditChangeText
                     return status.ToLabel();
                 }
 
+                if (metric is not null && IsLimit(key) && text == "inherit")
+                {
+                    return "plan default";
+                }
+
                 if (text.Length >= 19 && text[10] == 'T'
                     && DateTime.TryParse(text, Invariant, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var time))
                 {
@@ -161,8 +166,9 @@ public static class AuditChangeText
     private static bool IsLimit(string key) =>
         key.Equals("limit", StringComparison.OrdinalIgnoreCase) || key.Equals("override", StringComparison.OrdinalIgnoreCase);
 
+    /// <summary>A quota metric's name as the quota and plan entries key their values ("StorageBytes"; "storageBytes" from a camel-cased property).</summary>
     private static QuotaMetric? Metric(string segment) =>
-        segment.Length > 0 && char.IsUpper(segment[0]) && Enum.TryParse<QuotaMetric>(segment, ignoreCase: false, out var metric) && QuotaMetrics.IsDefined(metric)
+        segment.Length > 0 && char.IsLetter(segment[0]) && Enum.TryParse<QuotaMetric>(segment, ignoreCase: true, out var metric) && QuotaMetrics.IsDefined(metric)
             ? metric
             : null;
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Linq.Expressions;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.EntityFrameworkCore;
@@ -118,10 +119,10 @@ public sealed class AuditLog(IDbContextFactory<TenancyDbContext> contextFactory,
     }
 
     /// <summary>Records an entry on its own (for actions with no other change, such as a sign-in).</summary>
-    public async Task RecordAsync(StaffActor actor, string action, Guid? tenantId = null, CancellationToken cancellationToken = default)
+    public async Task RecordAsync(StaffActor actor, string action, Guid? tenantId = null, object? after = null, CancellationToken cancellationToken = default)
     {
         await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
-        Record(db, actor, action, tenantId);
+        Record(db, actor, action, tenantId, after: after);
         await db.SaveChangesAsync(cancellationToken);
     }
 
@@ -135,6 +136,58 @@ public sealed class AuditLog(IDbContextFactory<TenancyDbContext> contextFactory,
         }
 
         await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
+        var rows = Filtered(db, query);
+        var kind = query.Page.Kind;
+        var backwards = kind is PageKind.Before or PageKind.Last;
+        if (kind is PageKind.After or PageKind.Before)
+        {
+            // Same (time, id) cursor encoding as the tenant list's creation-date sort.
+            TenantCursor.TryDecode(TenantSort.Created, query.Page.Cursor, out var cursor);
+            rows = rows.Where(Keyset(cursor, newestFirst: !backwards));
+        }
+
+        rows = backwards
+            ? rows.OrderBy(e => e.OccurredAt).ThenBy(e => e.Id)
+            : rows.OrderByDescending(e => e.OccurredAt).ThenByDescending(e => e.Id);
+        var fetched = await rows.Take(query.PageSize + 1).ToListAsync(cancellationToken);
+        var (items, previous, next) = KeysetPage.Cut(fetched, query.PageSize, kind, CursorOf);
+        var tenantIds = items.Where(e => e.TenantId is not null).Select(e => e.TenantId!.Value).Distinct().ToList();
+        var names = tenantIds.Count == 0
+            ? new Dictionary<Guid, string>()
+            : await db.Tenants.Where(t => tenantIds.Contains(t.Id)).Select(t => new { t.Id, t.Name }).ToDictionaryAsync(t => t.Id, t => t.Name, cancellationToken);
+        return new AuditPage(items, previous, next) { TenantNames = names };
+    }
+
+    /// <summary>
+    /// Every entry the filters match, newest first, streamed from the database as it is read
+    /// (not collected in memory), each with its tenant's name when the tenant exists. For an
+    /// export: the caller writes each row out before the next is read.
+    /// </summary>
+    public async IAsyncEnumerable<(AuditEntry Entry, string? TenantName)> ExportAsync(
+        AuditQuery query, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var errors = query.Validate();
+        if (errors.Count > 0)
+        {
+            throw new ArgumentException(string.Join(" ", errors), nameof(query));
+        }
+
+        await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
+        var rows =
+            from e in Filtered(db, query)
+            join t in db.Tenants on e.TenantId equals (Guid?)t.Id into tenants
+            from t in tenants.DefaultIfEmpty()
+            orderby e.OccurredAt descending, e.Id descending
+            select new { Entry = e, TenantName = t == null ? null : t.Name };
+        await foreach (var row in rows.AsAsyncEnumerable().WithCancellation(cancellationToken))
+        {
+            yield return (row.Entry, row.TenantName);
+        }
+    }
+
+    /// <summary>The entries the query's filters match (not its page).</summary>
+    private static IQueryable<AuditEntry> Filtered(TenancyDbContext db, AuditQuery query)
+    {
         var rows = db.AuditLog.AsNoTracking();
         if (query.TenantId is { } tenantId)
         {
@@ -164,25 +217,7 @@ public sealed class AuditLog(IDbContextFactory<TenancyDbContext> contextFactory,
             rows = rows.Where(e => e.OccurredAt < to);
         }
 
-        var kind = query.Page.Kind;
-        var backwards = kind is PageKind.Before or PageKind.Last;
-        if (kind is PageKind.After or PageKind.Before)
-        {
-            // Same (time, id) cursor encoding as the tenant list's creation-date sort.
-            TenantCursor.TryDecode(TenantSort.Created, query.Page.Cursor, out var cursor);
-            rows = rows.Where(Keyset(cursor, newestFirst: !backwards));
-        }
-
-        rows = backwards
-            ? rows.OrderBy(e => e.OccurredAt).ThenBy(e => e.Id)
-            : rows.OrderByDescending(e => e.OccurredAt).ThenByDescending(e => e.Id);
-        var fetched = await rows.Take(query.PageSize + 1).ToListAsync(cancellationToken);
-        var (items, previous, next) = KeysetPage.Cut(fetched, query.PageSize, kind, CursorOf);
-        var tenantIds = items.Where(e => e.TenantId is not null).Select(e => e.TenantId!.Value).Distinct().ToList();
-        var names = tenantIds.Count == 0
-            ? new Dictionary<Guid, string>()
-            : await db.Tenants.Where(t => tenantIds.Contains(t.Id)).Select(t => new { t.Id, t.Name }).ToDictionaryAsync(t => t.Id, t => t.Name, cancellationToken);
-        return new AuditPage(items, previous, next) { TenantNames = names };
+        return rows;
     }
 
     /// <summary>The distinct actions recorded so far, for the action filter.</summary>

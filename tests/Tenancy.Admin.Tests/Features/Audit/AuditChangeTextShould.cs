@@ -29,7 +29,7 @@ public sealed class AuditChangeTextShould
 
         Assert.Equal(
             [
-                new AuditChangeLine("Storage › override", "inherit", "250 GB"),
+                new AuditChangeLine("Storage › override", "plan default", "250 GB"),
                 new AuditChangeLine("Storage › limit", "100 GB", "250 GB"),
                 new AuditChangeLine("Storage › source", "plan", "override"),
             ],
