@@ -203,6 +203,59 @@ public sealed class SuspendAndResumeShould : PortalTestContext
         Assert.Equal("suspended", page.Find("[data-testid=billing-status]").GetAttribute("data-status"));
     }
 
+    [Fact]
+    public async Task SuspendAndResumeFromThePageHeaderAndShowItOnTheOpenTab()
+    {
+        var tenant = await PayingTenantAsync();
+        var page = Render<TenantDetailsPage>(p => p.Add(c => c.Id, tenant.Id));
+        page.WaitForElement("[data-testid=tenant-name]", Wait);
+        await page.FindAll(".mud-tab").Single(t => t.TextContent.Trim() == "Audit history").ClickAsync(new());
+        page.WaitForElement("[data-testid=audit-table]", Wait);
+        Assert.Empty(page.FindAll("[data-testid=header-resume-button]"));
+
+        var click = page.Find("button[data-testid=header-suspend-button]").ClickAsync(new());
+        OpenedDialog("suspend-dialog");
+        await ChooseCategoryAsync("Abuse");
+        Dialogs.Find("textarea[data-testid=suspend-reason]").Input(Reason);
+        Dialogs.Find("input[type=checkbox][data-testid=suspend-confirm]").Change(true);
+        await SubmitButton("suspend-submit").ClickAsync(new());
+        await click;
+
+        page.WaitForAssertion(() => Assert.Equal("suspended", HeaderStatus(page)), Wait);
+        page.WaitForAssertion(() => Assert.Contains("tenant.suspended", page.Find("[data-testid=audit-table] tbody").TextContent, StringComparison.Ordinal), Wait);
+
+        var resume = page.Find("button[data-testid=header-resume-button]").ClickAsync(new());
+        OpenedDialog("resume-dialog");
+        Dialogs.Find("textarea[data-testid=resume-reason]").Input("Abuse report was a false positive");
+        Dialogs.Find("input[type=checkbox][data-testid=resume-confirm]").Change(true);
+        await SubmitButton("resume-submit").ClickAsync(new());
+        await resume;
+
+        page.WaitForAssertion(() => Assert.Equal("active", HeaderStatus(page)), Wait);
+        page.WaitForAssertion(() => Assert.Contains("tenant.resumed", page.Find("[data-testid=audit-table] tbody").TextContent, StringComparison.Ordinal), Wait);
+        Assert.Empty(page.FindAll("[data-testid=header-resume-button]"));
+        Assert.Equal(TenantStatus.Active, (await Suspensions.GetAsync(tenant.Id, Cancel))!.Status);
+
+        // On the Billing tab the buttons are the tab's own, beside the billing state.
+        await page.FindAll(".mud-tab").Single(t => t.TextContent.Trim() == "Billing").ClickAsync(new());
+        page.WaitForElement("button[data-testid=suspend-button]", Wait);
+        Assert.Empty(page.FindAll("[data-testid=header-suspend-button]"));
+    }
+
+    [Fact]
+    public async Task OfferAViewerNoSuspendOrResumeInTheHeader()
+    {
+        var tenant = await PayingTenantAsync();
+        await Suspensions.SuspendAsync(Ada, tenant.Id, SuspensionCategory.Abuse, Reason, true, Cancel);
+        SignInAs("Vera Viewer", StaffRole.Viewer);
+
+        var page = Render<TenantDetailsPage>(p => p.Add(c => c.Id, tenant.Id));
+
+        page.WaitForAssertion(() => Assert.Equal("suspended", HeaderStatus(page)), Wait);
+        Assert.Empty(page.FindAll("[data-testid=header-suspend-button]"));
+        Assert.Empty(page.FindAll("[data-testid=header-resume-button]"));
+    }
+
     [Theory]
     [InlineData(TenantStatus.PastDue, "Past due", "warning", "Payment past due")]
     [InlineData(TenantStatus.Suspended, "Suspended", "error", "Suspended")]
