@@ -50,7 +50,7 @@ public sealed class TenantCatalog(IDbContextFactory<TenancyDbContext> contextFac
 
         fetched ??= await After(Searched(Filtered(db, query), query, plan), query, ascending)
             .Take(query.PageSize + 1)
-            .Select(t => new TenantListItem(t.Id, t.Name, t.Slug, t.OwnerEmail, t.Status, t.PlanId, t.Region, t.CreatedAt))
+            .Select(t => new TenantListItem(t.Id, t.Name, t.Slug, t.OwnerName, t.OwnerEmail, t.Status, t.PlanId, t.Region, t.CreatedAt))
             .ToListAsync(cancellationToken);
 
         var (items, previous, next) = KeysetPage.Cut(fetched, query.PageSize, kind, item => CursorOf(query.Sort, item));
@@ -113,7 +113,7 @@ public sealed class TenantCatalog(IDbContextFactory<TenancyDbContext> contextFac
 
         var rows = await db.Tenants.AsNoTracking()
             .Where(t => ids.Contains(t.Id))
-            .Select(t => new TenantListItem(t.Id, t.Name, t.Slug, t.OwnerEmail, t.Status, t.PlanId, t.Region, t.CreatedAt))
+            .Select(t => new TenantListItem(t.Id, t.Name, t.Slug, t.OwnerName, t.OwnerEmail, t.Status, t.PlanId, t.Region, t.CreatedAt))
             .ToDictionaryAsync(t => t.Id, cancellationToken);
 
         // In the order the walk found them (the database's collation, not ours). A tenant deleted

@@ -5,6 +5,7 @@ public sealed record TenantListItem(
     Guid Id,
     string Name,
     string Slug,
+    string OwnerName,
     string OwnerEmail,
     TenantStatus Status,
     string PlanId,

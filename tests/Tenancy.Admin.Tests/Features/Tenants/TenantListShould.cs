@@ -16,6 +16,8 @@ public sealed class TenantListShould : PortalTestContext
 
         cut.WaitForAssertion(() => Assert.Equal(["Acme Analytics", "Borealis Labs", "Cobalt Systems"], RowNames(cut)), Wait);
         Assert.Equal("3 tenants", cut.Find("[data-testid=tenant-count]").TextContent.Trim());
+        Assert.Equal(["Owner 1", "Owner 2", "Owner 0"], cut.FindAll("[data-testid=tenant-owner-name]").Select(o => o.TextContent.Trim()));
+        Assert.Contains("owner1@acme-analytics.test", cut.FindAll("tbody tr")[0].TextContent, StringComparison.Ordinal);
     }
 
     [Fact]

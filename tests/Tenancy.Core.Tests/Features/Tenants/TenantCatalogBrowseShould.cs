@@ -58,7 +58,7 @@ public abstract class TenantCatalogBrowseShould(TestDatabase database) : IAsyncL
         {
             var row = expected[item.Id];
             Assert.Equal(
-                new TenantListItem(row.Id, row.Name, row.Slug, row.OwnerEmail, row.Status, row.PlanId, row.Region, row.CreatedAt),
+                new TenantListItem(row.Id, row.Name, row.Slug, row.OwnerName, row.OwnerEmail, row.Status, row.PlanId, row.Region, row.CreatedAt),
                 item);
             Assert.Equal(DateTimeKind.Utc, item.CreatedAt.Kind);
         }

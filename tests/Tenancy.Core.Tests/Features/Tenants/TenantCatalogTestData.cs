@@ -23,12 +23,14 @@ public sealed record TenantRow(
         || Slug.Contains(term, StringComparison.OrdinalIgnoreCase)
         || OwnerEmail.Contains(term, StringComparison.OrdinalIgnoreCase);
 
+    public string OwnerName => "Owner of " + Name;
+
     public Tenant ToEntity() => new()
     {
         Id = Id,
         Name = Name,
         Slug = Slug,
-        OwnerName = "Owner of " + Name,
+        OwnerName = OwnerName,
         OwnerEmail = OwnerEmail,
         Status = Status,
         PlanId = PlanId,
