@@ -22,4 +22,5 @@ public static class BillingAuditActions
     public const string Settled = "billing.settled";
     public const string EventReplayed = "billing.event-replayed";
     public const string CustomerLinked = "billing.customer-linked";
+    public const string GraceExtended = "billing.grace-extended";
 }

@@ -11,6 +11,13 @@ public sealed class BillingOptions
     [Range(typeof(TimeSpan), "00:00:00", "90.00:00:00")]
     public TimeSpan GracePeriod { get; set; } = TimeSpan.FromDays(7);
 
+    /// <summary>
+    /// The longest grace staff may give by extending it: the deadline stays within this time of
+    /// the moment the tenant became past due.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "365.00:00:00")]
+    public TimeSpan MaxGracePeriod { get; set; } = TimeSpan.FromDays(30);
+
     /// <summary>How often the grace-period sweep looks for tenants whose grace has run out.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan SweepInterval { get; set; } = TimeSpan.FromMinutes(1);

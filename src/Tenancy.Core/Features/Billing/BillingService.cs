@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Tenancy.Core.Data;
 using Tenancy.Core.Features.Access;
 using Tenancy.Core.Features.Audit;
@@ -62,12 +63,13 @@ public sealed class BillingValidationException(string message) : Exception(messa
 /// <summary>
 /// The staff side of billing: a tenant's billing state and event timeline, the fleet's inbox,
 /// replaying failed events and linking a Stripe customer to a tenant (both operator actions:
-/// Admin, audited).
+/// Admin, audited), extending a past-due tenant's grace (Support and Admin, audited).
 /// </summary>
 public sealed partial class BillingService(
     IDbContextFactory<TenancyDbContext> contextFactory,
     AuditLog audit,
     BillingSignal signal,
+    IOptions<BillingOptions> options,
     TimeProvider clock)
 {
     public const int TimelineLimit = 200;
@@ -257,6 +259,73 @@ public sealed partial class BillingService(
         signal.Wake();
         return requeued;
     }
+
+    /// <summary>
+    /// Moves a past-due tenant's grace deadline later (Support or Admin; a reason; audited), so
+    /// the grace-period sweep suspends it later. <paramref name="seenDeadline"/> is the deadline
+    /// the member of staff saw: if it changed meanwhile (a colleague extended it, a payment
+    /// cleared it) nothing is changed and the message says what it is now.
+    /// </summary>
+    /// <exception cref="BillingValidationException">Not past due, already suspended for billing, the new deadline not later, past the maximum, or no reason.</exception>
+    public async Task<DateTime> ExtendGraceAsync(
+        StaffActor actor, Guid tenantId, DateTime newDeadline, DateTime seenDeadline, string reason, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        actor.Demand(StaffCapability.ExtendGrace);
+        if (AuditLog.ValidateReason(reason) is { } error)
+        {
+            throw new BillingValidationException(error);
+        }
+
+        newDeadline = DateTime.SpecifyKind(newDeadline, DateTimeKind.Utc);
+        var now = clock.GetUtcNow().UtcDateTime;
+        await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await TenantAccessLock.TakeAsync(db, tenantId, cancellationToken);
+        if (!await db.Tenants.AnyAsync(t => t.Id == tenantId, cancellationToken))
+        {
+            throw new KeyNotFoundException($"No tenant {tenantId}.");
+        }
+
+        var billing = await db.TenantBillings.FirstOrDefaultAsync(b => b.TenantId == tenantId, cancellationToken);
+        if (billing is not { PastDueSince: { } pastDueSince, GraceDeadline: { } deadline })
+        {
+            throw new BillingValidationException("The tenant is not past due: it has no grace period to extend.");
+        }
+
+        if (billing.SuspendedForBilling)
+        {
+            throw new BillingValidationException("The tenant is already suspended for billing; a payment lifts the suspension.");
+        }
+
+        if (deadline != DateTime.SpecifyKind(seenDeadline, DateTimeKind.Utc))
+        {
+            throw new BillingValidationException($"The grace deadline changed meanwhile: it is now {deadline:yyyy-MM-dd HH:mm} UTC. Look again before extending it.");
+        }
+
+        var latest = pastDueSince + options.Value.MaxGracePeriod;
+        if (newDeadline <= deadline || newDeadline <= now)
+        {
+            throw new BillingValidationException($"Choose a deadline after the current one ({deadline:yyyy-MM-dd HH:mm} UTC) and after now.");
+        }
+
+        if (newDeadline > latest)
+        {
+            throw new BillingValidationException(
+                $"Grace can run at most {options.Value.MaxGracePeriod.TotalDays:0.#} days from when the tenant became past due: until {latest:yyyy-MM-dd HH:mm} UTC at the latest.");
+        }
+
+        billing.GraceDeadline = newDeadline;
+        billing.UpdatedAt = now;
+        audit.Record(db, actor, BillingAuditActions.GraceExtended, tenantId,
+            new { GraceDeadline = deadline }, new { GraceDeadline = newDeadline }, reason.Trim());
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return newDeadline;
+    }
+
+    /// <summary>The latest grace deadline staff may set for a tenant past due since <paramref name="pastDueSince"/>.</summary>
+    public DateTime LatestGraceDeadline(DateTime pastDueSince) => pastDueSince + options.Value.MaxGracePeriod;
 
     private static IQueryable<StripeEventSummary> Summaries(IQueryable<StripeEvent> events) =>
         events.Select(e => new StripeEventSummary(

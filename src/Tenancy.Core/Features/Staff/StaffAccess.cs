@@ -25,6 +25,9 @@ public enum StaffCapability
 
     /// <summary>Replay failed billing events and other operator actions.</summary>
     OperateBilling,
+
+    /// <summary>Give a past-due tenant more time to pay (up to <c>Billing:MaxGracePeriod</c>).</summary>
+    ExtendGrace,
 }
 
 public static class StaffAccess
@@ -45,7 +48,7 @@ public static class StaffAccess
     private static readonly HashSet<StaffCapability> ViewerCapabilities = [StaffCapability.View];
 
     private static readonly HashSet<StaffCapability> SupportCapabilities =
-        [.. ViewerCapabilities, StaffCapability.EditQuotas, StaffCapability.Suspend];
+        [.. ViewerCapabilities, StaffCapability.EditQuotas, StaffCapability.Suspend, StaffCapability.ExtendGrace];
 
     private static readonly HashSet<StaffCapability> AdminCapabilities =
         [.. SupportCapabilities, StaffCapability.Restore, StaffCapability.OperateBilling];

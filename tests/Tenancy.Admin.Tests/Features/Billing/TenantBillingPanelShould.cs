@@ -123,6 +123,42 @@ public sealed class TenantBillingPanelShould : PortalTestContext
         Assert.Contains("Suspended by staff · Abuse", cut.Find("[data-testid=suspended-alert]").TextContent, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task ExtendTheGracePeriodThroughTheDialogWithinTheMaximum()
+    {
+        var tenant = await PayingTenantAsync();
+        await DeliverAsync(StripeTestEvents.InvoicePaymentFailed(tenant.StripeCustomerId!, tenant.StripeSubscriptionId!, Start.AddMinutes(-30)));
+        var cut = RenderPanel(tenant);
+
+        var click = cut.Find("button[data-testid=extend-grace-button]").ClickAsync(new());
+        Dialogs.WaitForElement("[data-testid=grace-dialog]", Wait);
+        Assert.Contains("It can run until 2026-12-20 08:30 UTC at the latest.", Dialogs.Find("[data-testid=grace-dialog]").TextContent, StringComparison.Ordinal);
+        Assert.Equal("2026-12-04T08:30", Dialogs.Find("input[data-testid=grace-deadline]").GetAttribute("value"));
+        Dialogs.Find("input[data-testid=grace-deadline]").Input("2026-12-21T08:30");
+        Dialogs.WaitForAssertion(() => Assert.Contains("At most until 2026-12-20 08:30 UTC.", Dialogs.Markup, StringComparison.Ordinal), Wait);
+        Dialogs.Find("input[data-testid=grace-deadline]").Input("2026-12-01T12:00");
+        Dialogs.Find("textarea[data-testid=grace-reason]").Input("Customer promised payment by Friday");
+        Dialogs.WaitForAssertion(() => Assert.False(Dialogs.Find("button[data-testid=grace-submit]").HasAttribute("disabled")), Wait);
+        await Dialogs.Find("button[data-testid=grace-submit]").ClickAsync(new());
+        await click;
+
+        cut.WaitForAssertion(() => Assert.Equal("2026-12-01 12:00 UTC", Text(cut, "billing-grace-deadline")), Wait);
+        Snackbars.WaitForAssertion(() => Assert.Contains("Grace extended until 2026-12-01 12:00 UTC.", Snackbars.Markup, StringComparison.Ordinal), Wait);
+    }
+
+    [Fact]
+    public async Task OfferAViewerNoGraceExtension()
+    {
+        var tenant = await PayingTenantAsync();
+        await DeliverAsync(StripeTestEvents.InvoicePaymentFailed(tenant.StripeCustomerId!, tenant.StripeSubscriptionId!, Start.AddMinutes(-30)));
+        SignInAs("Vera Viewer", StaffRole.Viewer);
+
+        var cut = RenderPanel(tenant);
+
+        Assert.NotNull(cut.Find("[data-testid=past-due-alert]"));
+        Assert.Empty(cut.FindAll("[data-testid=extend-grace-button]"));
+    }
+
     [Theory]
     [InlineData(7 * 24 * 60 - 30, false, "6 days 23 hours left")]
     [InlineData(24 * 60, false, "1 day left")]

@@ -118,7 +118,7 @@ public sealed class AuthorizationMatrixShould(PortalFixture portal) : IClassFixt
         var allowed = new Dictionary<StaffRole, StaffCapability[]>
         {
             [StaffRole.Viewer] = [StaffCapability.View],
-            [StaffRole.Support] = [StaffCapability.View, StaffCapability.EditQuotas, StaffCapability.Suspend],
+            [StaffRole.Support] = [StaffCapability.View, StaffCapability.EditQuotas, StaffCapability.Suspend, StaffCapability.ExtendGrace],
             [StaffRole.Admin] = Enum.GetValues<StaffCapability>(),
         };
         var data = new TheoryData<StaffRole?, StaffCapability, bool>();

@@ -36,7 +36,7 @@ public sealed class BillingHarness
         Probe = new BatchProbe();
         Processor = NewProcessor(Probe);
         Sweeper = new GraceSweeper(database.ContextFactory, Audit, Signal, clock, NullLogger<GraceSweeper>.Instance);
-        Billing = new BillingService(database.ContextFactory, Audit, Signal, clock);
+        Billing = new BillingService(database.ContextFactory, Audit, Signal, Microsoft.Extensions.Options.Options.Create(Options), clock);
         Suspensions = new SuspensionService(database.ContextFactory, Audit, clock, new BillingStandingReader(), [Enforcer]);
     }
 
