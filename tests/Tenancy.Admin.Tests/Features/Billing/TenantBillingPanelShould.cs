@@ -5,6 +5,7 @@ using Tenancy.Admin.Features.Billing;
 using Tenancy.Admin.Tests.Infrastructure;
 using Tenancy.Core.Features.Billing;
 using Tenancy.Core.Features.Staff;
+using Tenancy.Core.Features.Suspensions;
 using Tenancy.Core.Features.Tenants;
 using Tenancy.Testing;
 
@@ -85,7 +86,7 @@ public sealed class TenantBillingPanelShould : PortalTestContext
         Assert.Contains("Paid; no longer past due.", rows[0].TextContent, StringComparison.Ordinal);
         Assert.Equal("Applied", rows[0].QuerySelector("[data-testid=event-state]")!.TextContent.Trim());
         Assert.Equal("active", cut.Find("[data-testid=billing-status]").GetAttribute("data-status"));
-        Assert.Equal("— (paid up)", Text(cut, "billing-past-due-since"));
+        Assert.Equal("—", Text(cut, "billing-past-due-since"));
         Assert.Equal("—", Text(cut, "billing-countdown"));
     }
 
@@ -105,6 +106,40 @@ public sealed class TenantBillingPanelShould : PortalTestContext
         Assert.Equal("—", Text(cut, "billing-customer"));
         Assert.Equal("—", Text(cut, "billing-subscription"));
         Assert.Empty(cut.FindAll("[data-testid=billing-timeline]"));
+        Assert.Equal("No Stripe customer: billing is not set up for this tenant.", Text(cut, "billing-standing"));
+    }
+
+    [Fact]
+    public async Task SayATenantSuspendedBecauseStripeReportedItUnpaidIsSuspendedForBillingAndWhy()
+    {
+        var tenant = await PayingTenantAsync();
+        await DeliverAsync(StripeTestEvents.SubscriptionUpdated(tenant.StripeCustomerId!, tenant.StripeSubscriptionId!, SubscriptionStatuses.Unpaid, Start.AddMinutes(-5)));
+
+        var cut = RenderPanel(tenant);
+
+        Assert.StartsWith("Suspended for billing since 2026-11-20 09:00 UTC: ", Text(cut, "billing-standing"), StringComparison.Ordinal);
+        Assert.DoesNotContain("paid up", cut.Markup, StringComparison.OrdinalIgnoreCase);
+    }
+
+    public static TheoryData<string?, string?, DateTime?, string> Standings() => new()
+    {
+        { "cus_1", SubscriptionStatuses.Active, null, "Paid up: the subscription is active." },
+        { "cus_1", SubscriptionStatuses.Trialing, null, "In trial: the subscription has not been charged yet." },
+        { "cus_1", null, null, "No subscription on record: no Stripe event about one has arrived yet." },
+        { "cus_1", SubscriptionStatuses.Canceled, null, "The subscription is canceled (as Stripe last reported it)." },
+        { "cus_1", SubscriptionStatuses.PastDue, new DateTime(2026, 11, 20, 8, 30, 0, DateTimeKind.Utc), "Past due since 2026-11-20 08:30 UTC; grace until 2026-11-27 08:30 UTC." },
+        { null, null, null, "No Stripe customer: billing is not set up for this tenant." },
+    };
+
+    [Theory]
+    [MemberData(nameof(Standings))]
+    public void SayWhereATenantStandsInOneTrueSentence(string? customer, string? subscriptionStatus, DateTime? pastDueSince, string expected)
+    {
+        var id = Guid.CreateVersion7();
+        var billing = new TenantBillingView(id, TenantStatus.Active, customer, customer is null ? null : "sub_1", subscriptionStatus,
+            pastDueSince, pastDueSince?.AddDays(7), SuspendedForBilling: false, null, null);
+
+        Assert.Equal(expected, TenantBillingPanel.Standing(billing, new TenantSuspensions(id, TenantStatus.Active, [], [])));
     }
 
     [Fact]
