@@ -91,6 +91,29 @@ public sealed partial class BillingService(
             .FirstOrDefaultAsync(cancellationToken);
     }
 
+    /// <summary>The tenant's last failed payment as Stripe described it, or null if none was recorded.</summary>
+    public async Task<FailedPayment?> LastFailedPaymentAsync(Guid tenantId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
+        var failed = await db.StripeEvents.AsNoTracking()
+            .Where(e => e.TenantId == tenantId && e.Type == "invoice.payment_failed")
+            .OrderByDescending(e => e.CreatedAt).ThenByDescending(e => e.ReceivedAt)
+            .Select(e => new { e.Id, e.CreatedAt, e.Payload })
+            .FirstOrDefaultAsync(cancellationToken);
+        return failed is null ? null : FailedPayment.From(failed.Id, DateTime.SpecifyKind(failed.CreatedAt, DateTimeKind.Utc), failed.Payload);
+    }
+
+    /// <summary>Whether the tenant's Stripe events come from live mode (its latest event says); null with no events.</summary>
+    public async Task<bool?> LivemodeAsync(Guid tenantId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
+        return await db.StripeEvents.AsNoTracking()
+            .Where(e => e.TenantId == tenantId)
+            .OrderByDescending(e => e.CreatedAt)
+            .Select(e => (bool?)e.Livemode)
+            .FirstOrDefaultAsync(cancellationToken);
+    }
+
     /// <summary>The tenant's Stripe events (and those parked for its customer), newest first.</summary>
     public async Task<IReadOnlyList<StripeEventSummary>> TimelineAsync(Guid tenantId, string? customerId, CancellationToken cancellationToken = default)
     {

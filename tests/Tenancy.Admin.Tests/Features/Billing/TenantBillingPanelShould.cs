@@ -31,6 +31,10 @@ public sealed class TenantBillingPanelShould : PortalTestContext
         Assert.Equal(tenant.StripeSubscriptionId, cut.Find("[data-testid=billing-subscription] code").TextContent);
         Assert.Contains("Grace period until 2026-11-27 08:30 UTC", cut.Find("[data-testid=past-due-alert]").TextContent, StringComparison.Ordinal);
         Assert.Empty(cut.FindAll("[data-testid=suspended-alert]"));
+        Assert.StartsWith("49.00 GBP on 2026-11-20 08:30 UTC, attempt 2", Text(cut, "billing-failed-payment"), StringComparison.Ordinal);
+        Assert.Equal("2026-11-23 08:30 UTC", Text(cut, "billing-next-retry"));
+        Assert.Equal($"https://dashboard.stripe.com/test/customers/{tenant.StripeCustomerId}", cut.Find("[data-testid=dashboard-customer]").GetAttribute("href"));
+        Assert.Equal($"https://dashboard.stripe.com/test/subscriptions/{tenant.StripeSubscriptionId}", cut.Find("[data-testid=dashboard-subscription]").GetAttribute("href"));
     }
 
     [Fact]
