@@ -43,7 +43,7 @@ public partial class WebhookEventsPage
     [SupplyParameterFromQuery(Name = "page")] private string? QueryPage { get; set; }
 #pragma warning restore IDE0051, CS0169
 
-    private bool HasFilters => _query.Type is not null || _query.State is not null;
+    private bool HasFilters => _query.Type is not null || _query.State is not null || _query.Search is not null;
 
     private bool CanGoBack => _page?.PreviousCursor is not null && !_loading;
 
@@ -165,6 +165,9 @@ public partial class WebhookEventsPage
 
     private void OnTypeChanged(string? value) =>
         Show(_query with { Type = value is null or Any ? null : value, Page = PageRequest.First });
+
+    private void OnSearchChanged(string? value) =>
+        Show(_query with { Search = string.IsNullOrWhiteSpace(value) ? null : value.Trim(), Page = PageRequest.First });
 
     private void OnStateChanged(string? value) =>
         Show(_query with { State = WebhookEventStates.TryParseSlug(value, out var state) ? state : null, Page = PageRequest.First });

@@ -9,7 +9,7 @@ namespace Tenancy.Admin.Features.Billing;
 
 /// <summary>
 /// The webhook events page's state in the query string, so a copied link reproduces the view:
-/// <c>/billing/events?type=invoice.paid&amp;state=failed&amp;after=…</c>. Parsing never throws:
+/// <c>/billing/events?type=invoice.paid&amp;state=failed&amp;q=cus_…&amp;after=…</c>. Parsing never throws:
 /// anything it does not understand falls back to the default and is reported in
 /// <see cref="Parsed.Notices"/>. Whether a page cursor is valid only the service can tell; the
 /// page falls back to the first page when it says no.
@@ -39,6 +39,18 @@ public static partial class WebhookEventsUrl
             else
             {
                 notices.Add($"'{LinkParameters.Shorten(type)}' is not a Stripe event type and was ignored.");
+            }
+        }
+
+        if (Single(values, "q")?.Trim() is { Length: > 0 } search)
+        {
+            if (search.Length <= Tenant.StripeIdMaxLength)
+            {
+                query = query with { Search = search };
+            }
+            else
+            {
+                notices.Add("The search in the link was longer than a Stripe id and was ignored.");
             }
         }
 
@@ -93,6 +105,11 @@ public static partial class WebhookEventsUrl
             parameters.Add(new("state", state.ToSlug()));
         }
 
+        if (!string.IsNullOrWhiteSpace(query.Search))
+        {
+            parameters.Add(new("q", query.Search.Trim()));
+        }
+
         switch (query.Page.Kind)
         {
             case PageKind.After:
@@ -112,7 +129,7 @@ public static partial class WebhookEventsUrl
     /// <summary>Stripe's event types are lower-case words joined by dots (<c>invoice.payment_failed</c>).</summary>
     public static bool IsEventType(string? value) => value is not null && EventTypePattern().IsMatch(value);
 
-    private static readonly HashSet<string> KnownKeys = ["type", "state", "after", "before", "page"];
+    private static readonly HashSet<string> KnownKeys = ["type", "state", "q", "after", "before", "page"];
 
     private static bool IsCursor(string value) => value.Length is > 0 and <= MaxCursorLength;
 

@@ -50,12 +50,19 @@ public sealed record StripeEventQuery
 
     public StripeEventState? State { get; init; }
 
+    /// <summary>An exact Stripe event id (<c>evt_…</c>) or customer id (<c>cus_…</c>).</summary>
+    public string? Search { get; init; }
+
     public PageRequest Page { get; init; } = PageRequest.First;
 
     public int PageSize { get; init; } = DefaultPageSize;
 }
 
-public sealed record StripeEventPage(IReadOnlyList<StripeEventSummary> Items, string? PreviousCursor, string? NextCursor);
+public sealed record StripeEventPage(IReadOnlyList<StripeEventSummary> Items, string? PreviousCursor, string? NextCursor)
+{
+    /// <summary>The names of the tenants the page's events belong to.</summary>
+    public IReadOnlyDictionary<Guid, string> TenantNames { get; init; } = new Dictionary<Guid, string>();
+}
 
 /// <summary>A billing request that cannot be carried out as asked; nothing was changed.</summary>
 public sealed class BillingValidationException(string message) : Exception(message);
@@ -145,6 +152,12 @@ public sealed partial class BillingService(
             rows = rows.Where(e => e.Type == query.Type);
         }
 
+        if (query.Search?.Trim() is { Length: > 0 } search)
+        {
+            // Exact ids: the primary key and the customer index find them.
+            rows = rows.Where(e => e.Id == search || e.CustomerId == search);
+        }
+
         if (query.State is { } state)
         {
             rows = rows.Where(e => e.State == state);
@@ -164,7 +177,11 @@ public sealed partial class BillingService(
             : rows.OrderByDescending(e => e.ReceivedAt).ThenByDescending(e => e.Id);
         var fetched = await Summaries(rows.Take(query.PageSize + 1)).ToListAsync(cancellationToken);
         var (items, previous, next) = KeysetPage.Cut(fetched, query.PageSize, kind, e => EncodeCursor(e.ReceivedAt, e.Id));
-        return new StripeEventPage(items, previous, next);
+        var tenantIds = items.Where(e => e.TenantId is not null).Select(e => e.TenantId!.Value).Distinct().ToList();
+        var names = tenantIds.Count == 0
+            ? new Dictionary<Guid, string>()
+            : await db.Tenants.Where(t => tenantIds.Contains(t.Id)).Select(t => new { t.Id, t.Name }).ToDictionaryAsync(t => t.Id, t => t.Name, cancellationToken);
+        return new StripeEventPage(items, previous, next) { TenantNames = names };
     }
 
     /// <summary>How many events wait, are parked or failed: the states staff act on.</summary>

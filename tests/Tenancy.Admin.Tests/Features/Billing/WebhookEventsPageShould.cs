@@ -48,6 +48,7 @@ public sealed class WebhookEventsPageShould : PortalTestContext
         Assert.Contains("No tenant has Stripe customer cus_nobodyhasme", Row(cut, parked).QuerySelector("[data-testid=event-outcome]")!.TextContent, StringComparison.Ordinal);
         Assert.Contains("names no customer", Row(cut, failed).QuerySelector("[data-testid=event-error]")!.TextContent, StringComparison.Ordinal);
         Assert.Equal($"/tenants/{tenant.Id}/billing", Row(cut, applied).QuerySelector("[data-testid=event-tenant]")!.GetAttribute("href"));
+        Assert.Equal("Acme Analytics", Row(cut, applied).QuerySelector("[data-testid=event-tenant]")!.TextContent.Trim());
         Assert.Null(Row(cut, parked).QuerySelector("[data-testid=event-tenant]"));
         Assert.Equal("", Row(cut, applied).QuerySelector("[data-testid=event-attempts]")!.TextContent.Trim());
         Assert.Equal("1", Row(cut, failed).QuerySelector("[data-testid=event-attempts]")!.TextContent.Trim());
@@ -85,6 +86,27 @@ public sealed class WebhookEventsPageShould : PortalTestContext
         cut.Find("[data-testid=attention-failed]").Click();
         cut.WaitForAssertion(() => Assert.Equal([(updated, "ignored")], Rows(cut)), Wait);
         Assert.EndsWith("/billing/events?type=customer.updated", Navigation.Uri, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task FindTheEventsOfAnEventOrCustomerIdGivenInTheSearchOrTheUrl()
+    {
+        var tenants = Database.AddTenants("Acme Analytics", "Borealis Labs");
+        var (acme, borealis) = (tenants[0].StripeCustomerId!, tenants[1].StripeCustomerId!);
+        var now = _inbox.Now;
+        var acmeFailed = await _inbox.ReceiveAsync(StripeTestEvents.InvoicePaymentFailed(acme, "sub_1", now));
+        var acmeUpdated = await _inbox.ReceiveAsync(StripeTestEvents.CustomerUpdated(acme, now));
+        var borealisUpdated = await _inbox.ReceiveAsync(StripeTestEvents.CustomerUpdated(borealis, now));
+        await _inbox.DrainAsync();
+
+        Navigation.NavigateTo($"/billing/events?q={acme}");
+        var cut = RenderPage(StaffRole.Viewer);
+        cut.WaitForAssertion(() => Assert.Equal([acmeUpdated, acmeFailed], Rows(cut).Select(r => r.Id)), Wait);
+
+        await cut.InvokeAsync(() => cut.FindComponents<MudTextField<string>>().Single().Instance.ValueChanged.InvokeAsync(borealisUpdated));
+
+        cut.WaitForAssertion(() => Assert.Equal([borealisUpdated], Rows(cut).Select(r => r.Id)), Wait);
+        Assert.EndsWith($"/billing/events?q={borealisUpdated}", Navigation.Uri, StringComparison.Ordinal);
     }
 
     [Fact]
