@@ -283,8 +283,7 @@ public sealed class WebhookEventsPageShould : PortalTestContext
 
         var click = Button(Row(cut, parked), "link-customer").ClickAsync(new());
         Dialogs.WaitForElement("[data-testid=link-customer-dialog]", Wait);
-        Dialogs.Find("#link-tenant-id").Input(tenant.Id.ToString());
-        PauseTyping();
+        await PickTenantAsync("borealis", "Borealis Labs");
         Dialogs.WaitForAssertion(() => Assert.Contains("Borealis Labs", Dialogs.Find("[data-testid=link-tenant]").TextContent, StringComparison.Ordinal), Wait);
         Assert.Contains($"currently has {tenant.StripeCustomerId}", Dialogs.Find("[data-testid=link-tenant]").TextContent, StringComparison.Ordinal);
         Dialogs.Find("textarea").Input("Customer emailed: they re-subscribed under a new card");
@@ -305,7 +304,7 @@ public sealed class WebhookEventsPageShould : PortalTestContext
     }
 
     [Fact]
-    public async Task RefuseATenantIdThatIsNotOneBeforeLinking()
+    public async Task OfferNoLinkUntilATenantIsPicked()
     {
         var parked = await _inbox.ParkedAsync("cus_newcustomer1");
         var cut = RenderPage(StaffRole.Admin);
@@ -313,16 +312,13 @@ public sealed class WebhookEventsPageShould : PortalTestContext
 
         var click = Button(Row(cut, parked), "link-customer").ClickAsync(new());
         Dialogs.WaitForElement("[data-testid=link-customer-dialog]", Wait);
-        Dialogs.Find("#link-tenant-id").Input("acme-analytics");
+        Dialogs.Find("#link-tenant-search").Input("no such tenant");
         PauseTyping();
         Dialogs.Find("textarea").Input("Customer emailed: they re-subscribed under a new card");
 
-        Dialogs.WaitForAssertion(() => Assert.Contains("Not a tenant id", Dialogs.Markup, StringComparison.Ordinal), Wait);
+        Popovers.WaitForAssertion(() => Assert.NotNull(Popovers.Find("[data-testid=link-tenant-none]")), Wait);
         Assert.True(Button(Dialogs, "link-confirm").HasAttribute("disabled"));
-        Dialogs.Find("#link-tenant-id").Input(Guid.CreateVersion7().ToString());
-        PauseTyping();
-        Dialogs.WaitForAssertion(() => Assert.Contains("No tenant has this id.", Dialogs.Markup, StringComparison.Ordinal), Wait);
-        Assert.True(Button(Dialogs, "link-confirm").HasAttribute("disabled"));
+        Assert.Empty(Dialogs.FindAll("[data-testid=link-tenant]"));
 
         await Dialogs.FindAll("button").Single(b => b.TextContent.Trim() == "Cancel").ClickAsync(new());
         await click;
@@ -375,6 +371,15 @@ public sealed class WebhookEventsPageShould : PortalTestContext
 
         cut.WaitForAssertion(() => Assert.Equal("No webhook events match these filters.", cut.Find("[data-testid=no-results] p").TextContent.Trim()), Wait);
         Assert.Equal("0", AttentionCount(cut, "failed"));
+    }
+
+    /// <summary>Types <paramref name="text"/> into the link dialog's tenant search and picks the option named <paramref name="name"/>.</summary>
+    private async Task PickTenantAsync(string text, string name)
+    {
+        Dialogs.Find("#link-tenant-search").Input(text);
+        PauseTyping();
+        Popovers.WaitForAssertion(() => Assert.Contains(Popovers.FindAll("[data-testid=link-tenant-option]"), o => o.TextContent.Contains(name, StringComparison.Ordinal)), Wait);
+        await Popovers.FindAll(".mud-list-item").First(i => i.TextContent.Contains(name, StringComparison.Ordinal)).ClickAsync(new());
     }
 
     /// <summary>Renders the page for a member of staff with <paramref name="role"/>, claims as the sign-in makes them.</summary>
