@@ -1,4 +1,6 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Tenancy.Core.Data.Seeding;
@@ -20,6 +22,10 @@ public sealed partial class DatabaseInitializer(
             // A migration that converts data (ChangeLogEntries rewrites the change log) runs as
             // long as the data takes: not cut off by the usual 30-second command timeout.
             db.Database.SetCommandTimeout(TimeSpan.FromHours(1));
+
+            // EF reads the migrations history before it creates the table, which on an empty
+            // PostgreSQL database fails and logs an error for a start that is in fact fine.
+            await db.GetService<IHistoryRepository>().CreateIfNotExistsAsync(cancellationToken);
             await db.Database.MigrateAsync(cancellationToken);
             LogMigrated(db.Provider);
         }
