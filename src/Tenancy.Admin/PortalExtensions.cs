@@ -25,8 +25,9 @@ public static class PortalExtensions
     {
         services.AddMudServices(options =>
         {
-            // Top-right hides under the app bar.
-            options.SnackbarConfiguration.PositionClass = Defaults.Classes.Position.BottomRight;
+            // Top-right hides under the app bar; bottom-right covered the buttons of a tall dialog at
+            // 1280×800 (dialogs are centred with their buttons on the right).
+            options.SnackbarConfiguration.PositionClass = Defaults.Classes.Position.BottomLeft;
         });
         services.AddScoped<TenantListReturn>();
         services.AddHttpContextAccessor();

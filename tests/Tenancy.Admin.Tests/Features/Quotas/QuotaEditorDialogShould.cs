@@ -43,9 +43,11 @@ public sealed class QuotaEditorDialogShould : PortalTestContext
         Dialogs.WaitForAssertion(() => Assert.Contains("below current usage", Dialogs.Find("[data-testid=quota-below-usage]").TextContent, StringComparison.Ordinal), Wait);
         Assert.Contains("New usage will be blocked, existing data is kept", Dialogs.Markup, StringComparison.Ordinal);
         Assert.True(SaveButton().HasAttribute("disabled"));
+        Assert.Equal("Confirm the limits below current usage above to save.", Dialogs.Find("[data-testid=quota-save-why]").TextContent.Trim());
 
         Dialogs.Find("[data-testid=quota-below-usage] input[type=checkbox]").Change(true);
         Dialogs.WaitForAssertion(() => Assert.False(SaveButton().HasAttribute("disabled")), Wait);
+        Assert.Empty(Dialogs.FindAll("[data-testid=quota-save-why]"));
         await SaveButton().ClickAsync(new());
 
         Dialogs.WaitForAssertion(() => Assert.Empty(Dialogs.FindAll("[data-testid=quota-editor]")), Wait);
