@@ -88,6 +88,41 @@ public sealed class StaffSessionsShould
         Assert.Contains("Missing: Auth:Authority, Auth:ClientId, Auth:ClientSecret", refused.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("/signin?ReturnUrl=%2Ftenants", "/auth/signin?returnUrl=%2Ftenants")]
+    [InlineData("/signin?ReturnUrl=https%3A%2F%2Fevil.example%2F", "/auth/signin?returnUrl=%2F")]
+    public async Task GoStraightToTheProviderWhenItIsTheOnlySignIn(string signIn, string expected)
+    {
+        await using var portal = ProductionPortal();
+        using var client = portal.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+
+        using var response = await client.GetAsync(signIn, Cancellation);
+
+        Assert.Equal(System.Net.HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal(expected, response.Headers.Location!.PathAndQuery);
+    }
+
+    [Fact]
+    public async Task KeepTheSignInPageToSayWhyASignInFailed()
+    {
+        await using var portal = ProductionPortal();
+        using var client = portal.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+
+        using var response = await client.GetAsync("/signin?error=denied", Cancellation);
+
+        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("Sign in with your company account", await response.Content.ReadAsStringAsync(Cancellation), StringComparison.Ordinal);
+    }
+
+    /// <summary>A portal outside Development with OpenID Connect configured (its provider is never called here).</summary>
+    private static PortalFactory ProductionPortal() => new(environment: "Production", settings: new Dictionary<string, string?>
+    {
+        ["Auth:Authority"] = "https://login.example.test",
+        ["Auth:ClientId"] = "tenancy-admin",
+        ["Auth:ClientSecret"] = "from-a-secret-store",
+        ["Stripe:WebhookSecret"] = "whsec_test_only",
+    });
+
     [Fact]
     public void NameOnlyTheMissingKeysInProduction()
     {
