@@ -13,6 +13,7 @@ public static class PortalExtensions
     {
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddPortalServices();
+        builder.Services.AddOptions<TenantExportOptions>().BindConfiguration(TenantExportOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         return builder;
     }
 

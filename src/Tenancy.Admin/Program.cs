@@ -3,6 +3,7 @@ using Tenancy.Admin.Features.Audit;
 using Tenancy.Admin.Features.Billing;
 using Tenancy.Admin.Features.Health;
 using Tenancy.Admin.Features.Staff;
+using Tenancy.Admin.Features.Tenants;
 using Tenancy.Core;
 using Tenancy.Core.Data;
 
@@ -36,6 +37,7 @@ if (role.ServesWeb)
     app.MapStaffAuthentication();
     app.MapStripeWebhooks();
     app.MapAuditExport();
+    app.MapTenantExport();
 }
 
 await app.RunAsync();

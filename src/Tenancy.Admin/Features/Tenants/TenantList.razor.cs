@@ -28,6 +28,8 @@ public partial class TenantList
     private string? _error;
     private TenantPage? _page;
     private TenantCount? _count;
+
+    private string ExportTitle => $"This view as CSV: search, filters and sort as shown, at most {ExportOptions.Value.MaxRows:N0} rows";
     private TenantExactMatch? _exactMatch;
     private TenantQuery? _shownQuery;
     private CancellationTokenSource? _loadCancellation;

@@ -133,6 +133,40 @@ public sealed class TenantCatalog(IDbContextFactory<TenancyDbContext> contextFac
         return Order(rows, query.Sort, ascending);
     }
 
+    /// <summary>
+    /// The rows of a view in its order, from its first row, up to <paramref name="max"/> of them:
+    /// page after page of the same keyset pages the list shows (each a cheap index read), handed
+    /// out as each page is read, so an export never holds more than a page.
+    /// </summary>
+    public async IAsyncEnumerable<TenantListItem> ExportAsync(
+        TenantQuery query, int max, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default,
+        int pageSize = TenantQuery.MaxPageSize)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(max);
+        var page = query with { Page = PageRequest.First, PageSize = pageSize };
+        var given = 0;
+        while (given < max)
+        {
+            var rows = await BrowseAsync(page, cancellationToken);
+            foreach (var row in rows.Items)
+            {
+                if (given++ >= max)
+                {
+                    yield break;
+                }
+
+                yield return row;
+            }
+
+            if (rows.NextCursor is not { } next)
+            {
+                yield break;
+            }
+
+            page = page with { Page = PageRequest.After(next) };
+        }
+    }
+
     /// <summary>How many tenants match: exact when cheap, otherwise an estimate or a lower bound.</summary>
     public async Task<TenantCount> CountAsync(TenantQuery query, CancellationToken cancellationToken = default)
     {

@@ -21,6 +21,19 @@ public sealed class TenantListShould : PortalTestContext
     }
 
     [Fact]
+    public void OfferTheViewAsCsvThroughAnExportLinkOfTheSameAddress()
+    {
+        Database.AddTenants("Cobalt Systems", "Acme Analytics", "Borealis Labs");
+        Navigation.NavigateTo("/tenants?q=acme&sort=created&dir=desc");
+
+        var cut = Render<TenantList>();
+
+        cut.WaitForAssertion(() => Assert.Equal(["Acme Analytics"], RowNames(cut)), Wait);
+        Assert.Equal("/tenants/export.csv?q=acme&sort=created&dir=desc", cut.Find("[data-testid=tenant-export]").GetAttribute("href"));
+        Assert.Empty(cut.FindAll("[data-testid=tenant-export-note]"));
+    }
+
+    [Fact]
     public void IssueOneQueryForADebouncedBurstOfTyping()
     {
         Database.AddTenants("Acme Analytics", "Borealis Labs", "Cobalt Systems");

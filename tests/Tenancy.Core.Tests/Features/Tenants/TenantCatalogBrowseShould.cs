@@ -47,6 +47,19 @@ public abstract class TenantCatalogBrowseShould(TestDatabase database) : IAsyncL
         Assert.False(first.HasNext);
     }
 
+    [Theory]
+    [MemberData(nameof(Sorts))]
+    public async Task ExportAViewInItsOrderAcrossPagesUpToTheLimit(TenantSort sort, SortDirection direction)
+    {
+        var query = new TenantQuery { Sort = sort, Direction = direction };
+
+        var capped = await catalog.ExportAsync(query, 40, Cancellation, pageSize: 7).ToListAsync(Cancellation);
+        var whole = await catalog.ExportAsync(query, All.Count + 10, Cancellation, pageSize: 7).ToListAsync(Cancellation);
+
+        Assert.Equal(All.Ordered(sort, direction).Ids().Take(40), capped.Ids());
+        Assert.Equal(All.Ordered(sort, direction).Ids(), whole.Ids());
+    }
+
     [Fact]
     public async Task ReturnTheStoredValuesOfEachRow()
     {
