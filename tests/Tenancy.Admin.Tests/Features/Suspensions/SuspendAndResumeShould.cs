@@ -24,13 +24,7 @@ public sealed class SuspendAndResumeShould : PortalTestContext
         var tenant = await PayingTenantAsync();
         var cut = RenderPanel(tenant);
 
-        var click = cut.Find("button[data-testid=suspend-button]").ClickAsync(new());
-        OpenedDialog("suspend-dialog");
-        await ChooseCategoryAsync("Abuse");
-        Dialogs.Find("textarea[data-testid=suspend-reason]").Input(Reason);
-        Dialogs.Find("input[type=checkbox][data-testid=suspend-confirm]").Change(true);
-        await SubmitButton("suspend-submit").ClickAsync(new());
-        await click;
+        await SuspendThroughTheDialogAsync(cut.Find("button[data-testid=suspend-button]"), "Abuse", Reason);
 
         Dialogs.WaitForAssertion(() => Assert.Empty(Dialogs.FindAll("[data-testid=suspend-dialog]")), Wait);
         cut.WaitForAssertion(() => Assert.Equal("suspended", cut.Find("[data-testid=billing-status]").GetAttribute("data-status")), Wait);
@@ -191,13 +185,7 @@ public sealed class SuspendAndResumeShould : PortalTestContext
 
         await page.FindAll(".mud-tab").Single(t => t.TextContent.Trim() == "Billing").ClickAsync(new());
         page.WaitForElement("button[data-testid=suspend-button]", Wait);
-        var click = page.Find("button[data-testid=suspend-button]").ClickAsync(new());
-        OpenedDialog("suspend-dialog");
-        await ChooseCategoryAsync("Customer request");
-        Dialogs.Find("textarea[data-testid=suspend-reason]").Input("Owner asked to pause the workspace");
-        Dialogs.Find("input[type=checkbox][data-testid=suspend-confirm]").Change(true);
-        await SubmitButton("suspend-submit").ClickAsync(new());
-        await click;
+        await SuspendThroughTheDialogAsync(page.Find("button[data-testid=suspend-button]"), "Customer request", "Owner asked to pause the workspace");
 
         page.WaitForAssertion(() => Assert.Equal("suspended", HeaderStatus(page)), Wait);
         Assert.Equal("suspended", page.Find("[data-testid=billing-status]").GetAttribute("data-status"));
@@ -213,13 +201,7 @@ public sealed class SuspendAndResumeShould : PortalTestContext
         page.WaitForElement("[data-testid=audit-table]", Wait);
         Assert.Empty(page.FindAll("[data-testid=header-resume-button]"));
 
-        var click = page.Find("button[data-testid=header-suspend-button]").ClickAsync(new());
-        OpenedDialog("suspend-dialog");
-        await ChooseCategoryAsync("Abuse");
-        Dialogs.Find("textarea[data-testid=suspend-reason]").Input(Reason);
-        Dialogs.Find("input[type=checkbox][data-testid=suspend-confirm]").Change(true);
-        await SubmitButton("suspend-submit").ClickAsync(new());
-        await click;
+        await SuspendThroughTheDialogAsync(page.Find("button[data-testid=header-suspend-button]"), "Abuse", Reason);
 
         page.WaitForAssertion(() => Assert.Equal("suspended", HeaderStatus(page)), Wait);
         page.WaitForAssertion(() => Assert.Contains("tenant.suspended", page.Find("[data-testid=audit-table] tbody").TextContent, StringComparison.Ordinal), Wait);
@@ -278,6 +260,18 @@ public sealed class SuspendAndResumeShould : PortalTestContext
 
     private static string? HeaderStatus(IRenderedComponent<TenantDetailsPage> page) =>
         page.Find("[data-testid=tenant-name]").ParentElement!.QuerySelector("[data-status]")!.GetAttribute("data-status");
+
+    /// <summary>Clicks <paramref name="button"/>, fills the suspend dialog with <paramref name="category"/> and <paramref name="reason"/>, confirms and submits.</summary>
+    private async Task SuspendThroughTheDialogAsync(IElement button, string category, string reason)
+    {
+        var click = button.ClickAsync(new());
+        OpenedDialog("suspend-dialog");
+        await ChooseCategoryAsync(category);
+        Dialogs.Find("textarea[data-testid=suspend-reason]").Input(reason);
+        Dialogs.Find("input[type=checkbox][data-testid=suspend-confirm]").Change(true);
+        await SubmitButton("suspend-submit").ClickAsync(new());
+        await click;
+    }
 
     private void OpenedDialog(string testId) => Dialogs.WaitForElement($"[data-testid={testId}]", Wait);
 
