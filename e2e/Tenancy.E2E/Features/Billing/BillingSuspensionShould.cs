@@ -100,6 +100,15 @@ public sealed class BillingSuspensionShould(PortalFixture portal)
         await Expect(billing.Events).ToHaveCountAsync(2);
         await Expect(billing.Event(paid.Id)).ToHaveAttributeAsync("data-state", "applied");
         await Expect(billing.ErrorBar).ToBeHiddenAsync();
+
+        // The fleet's webhook events on a 1024 px screen: every column and the payload button fit.
+        await session.Page.SetViewportSizeAsync(1024, 768);
+        await session.Page.GotoAsync("/billing/events");
+        await Expect(session.Page.GetByTestId("webhook-event").First).ToBeVisibleAsync();
+        var overflow = await session.Page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - document.documentElement.clientWidth");
+        await Screenshots.TakeAsync(session.Page, "webhook-events-1024.png");
+        Assert.True(overflow <= 0, $"The webhook events page is {overflow} px wider than a 1024 px window.");
+        await Expect(session.Page.GetByTestId("view-payload").First).ToBeInViewportAsync();
         Assert.Empty(session.BrowserErrors);
     }
 

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
 using MudBlazor;
+using Tenancy.Admin.Components;
 using Tenancy.Admin.Features.Staff;
 using Tenancy.Core.Features.Billing;
 using Tenancy.Core.Features.Staff;
@@ -261,4 +262,20 @@ public partial class WebhookEventsPage
         _loadCancellation?.Cancel();
         _loadCancellation?.Dispose();
     }
+
+    /// <summary>A time to the second that wraps, if it must, only between its date and its time of day.</summary>
+    private static RenderFragment WrappingTime(DateTime utc) => builder =>
+    {
+        var text = TimeText.UtcSeconds(utc);
+        var split = text.IndexOf(' ', StringComparison.Ordinal);
+        builder.OpenElement(0, "span");
+        builder.AddAttribute(1, "style", "white-space: nowrap");
+        builder.AddContent(2, text[..split]);
+        builder.CloseElement();
+        builder.AddContent(3, " ");
+        builder.OpenElement(4, "span");
+        builder.AddAttribute(5, "style", "white-space: nowrap");
+        builder.AddContent(6, text[(split + 1)..]);
+        builder.CloseElement();
+    };
 }
