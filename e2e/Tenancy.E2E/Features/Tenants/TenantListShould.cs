@@ -11,6 +11,29 @@ public sealed class TenantListShould(PortalFixture portal)
     private const int PageSize = TenantQuery.DefaultPageSize;
 
     [Fact]
+    public async Task LetTheKeyboardFocusTheSearchMoveThroughRowsAndOpenOne()
+    {
+        await using var session = await portal.NewSessionAsync();
+        var list = await new TenantListPage(session.Page).GotoAsync();
+        await Expect(list.TenantNames).Not.ToHaveCountAsync(0);
+        var secondName = await list.TenantNames.Nth(1).TextContentAsync();
+        var secondHref = await list.TenantNames.Nth(1).GetAttributeAsync("href");
+
+        await session.Page.Keyboard.PressAsync("/");
+        await Expect(list.SearchBox).ToBeFocusedAsync();
+        await session.Page.Keyboard.PressAsync("ArrowDown");
+        await session.Page.Keyboard.PressAsync("ArrowDown");
+        await session.Page.Keyboard.PressAsync("ArrowDown");
+        await session.Page.Keyboard.PressAsync("ArrowUp");
+
+        await Expect(list.Row(secondName!.Trim())).ToHaveAttributeAsync("aria-selected", "true");
+        await Expect(list.Table.Locator("tr[aria-selected=true]")).ToHaveCountAsync(1);
+        await session.Page.Keyboard.PressAsync("Enter");
+        await Expect(session.Page).ToHaveURLAsync(new Regex(Regex.Escape(secondHref!) + "$"));
+        Assert.Empty(session.BrowserErrors);
+    }
+
+    [Fact]
     public async Task ReproduceTheSameViewFromACopiedLink()
     {
         var activeNewestFirst = TestTenants.All
