@@ -1,5 +1,5 @@
 using System.Globalization;
-using System.Text;
+using Tenancy.Admin.Components;
 using Tenancy.Admin.Features.Staff;
 using Tenancy.Core.Features.Audit;
 using Tenancy.Core.Features.Staff;
@@ -38,53 +38,21 @@ public static class AuditExportEndpoint
         var actor = StaffClaims.ToActor(context.User);
         await audit.RecordAsync(actor, ExportedAction, filters.Tenant, after: filters, cancellationToken: context.RequestAborted);
 
-        var day = clock.GetUtcNow().UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-        context.Response.ContentType = "text/csv; charset=utf-8";
-        context.Response.Headers.ContentDisposition = $"attachment; filename=\"audit-log-{day}.csv\"";
-        context.Response.Headers.CacheControl = "no-store";
-        await using var writer = new StreamWriter(context.Response.Body, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), bufferSize: 16 * 1024);
-        await writer.WriteLineAsync(string.Join(',', Header));
-        var rows = 0;
+        await using var csv = await CsvDownload.StartAsync(context, "audit-log", clock.GetUtcNow().UtcDateTime, Header);
         await foreach (var (entry, tenantName) in audit.ExportAsync(filters.ToQuery(), context.RequestAborted))
         {
-            await writer.WriteLineAsync(string.Join(',',
-                Field(entry.OccurredAt.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture)),
-                Field(entry.ActorName),
-                Field(entry.ActorEmail),
-                Field(entry.ActorSubject),
-                Field(entry.Action),
-                Field(entry.TenantId?.ToString()),
-                Field(tenantName),
-                Field(entry.Reason),
-                Field(entry.Before),
-                Field(entry.After),
-                Field(entry.CorrelationId)));
-            if (++rows % 500 == 0)
-            {
-                await writer.FlushAsync(context.RequestAborted);
-            }
+            await csv.WriteRowAsync(
+                entry.OccurredAt.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture),
+                entry.ActorName,
+                entry.ActorEmail,
+                entry.ActorSubject,
+                entry.Action,
+                entry.TenantId?.ToString(),
+                tenantName,
+                entry.Reason,
+                entry.Before,
+                entry.After,
+                entry.CorrelationId);
         }
-    }
-
-    /// <summary>
-    /// One CSV field (RFC 4180): quoted when it holds a comma, quote or line break, quotes
-    /// doubled. A value a spreadsheet would run as a formula (it starts with = + - @, a tab or a
-    /// carriage return: staff-typed reasons and names can) is prefixed with an apostrophe.
-    /// </summary>
-    public static string Field(string? value)
-    {
-        if (string.IsNullOrEmpty(value))
-        {
-            return "";
-        }
-
-        if (value[0] is '=' or '+' or '-' or '@' or '\t' or '\r')
-        {
-            value = "'" + value;
-        }
-
-        return value.AsSpan().IndexOfAny(",\"\r\n") >= 0
-            ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\""
-            : value;
     }
 }

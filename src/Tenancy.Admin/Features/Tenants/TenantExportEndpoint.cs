@@ -1,8 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using System.Globalization;
-using System.Text;
 using Microsoft.Extensions.Options;
-using Tenancy.Admin.Features.Audit;
+using Tenancy.Admin.Components;
 using Tenancy.Admin.Features.Staff;
 using Tenancy.Core.Features.Audit;
 using Tenancy.Core.Features.Tenants;
@@ -59,30 +58,20 @@ public static class TenantExportEndpoint
         var view = TenantListUrl.Format(query with { Page = PageRequest.First });
         await audit.RecordAsync(StaffClaims.ToActor(context.User), ExportedAction, after: new { View = view, MaxRows = max }, cancellationToken: context.RequestAborted);
 
-        var day = clock.GetUtcNow().UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-        context.Response.ContentType = "text/csv; charset=utf-8";
-        context.Response.Headers.ContentDisposition = $"attachment; filename=\"tenants-{day}.csv\"";
-        context.Response.Headers.CacheControl = "no-store";
         context.Response.Headers["X-Export-Max-Rows"] = max.ToString(CultureInfo.InvariantCulture);
-        await using var writer = new StreamWriter(context.Response.Body, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), bufferSize: 16 * 1024);
-        await writer.WriteLineAsync(string.Join(',', Header));
-        var rows = 0;
+        await using var csv = await CsvDownload.StartAsync(context, "tenants", clock.GetUtcNow().UtcDateTime, Header);
         await foreach (var t in catalog.ExportAsync(query, max, context.RequestAborted))
         {
-            await writer.WriteLineAsync(string.Join(',',
+            await csv.WriteRowAsync(
                 t.Id.ToString(),
-                AuditExportEndpoint.Field(t.Name),
-                AuditExportEndpoint.Field(t.Slug),
-                AuditExportEndpoint.Field(t.OwnerName),
-                AuditExportEndpoint.Field(t.OwnerEmail),
+                t.Name,
+                t.Slug,
+                t.OwnerName,
+                t.OwnerEmail,
                 t.Status.ToSlug(),
-                AuditExportEndpoint.Field(t.PlanId),
-                AuditExportEndpoint.Field(t.Region),
-                t.CreatedAt.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture)));
-            if (++rows % 1000 == 0)
-            {
-                await writer.FlushAsync(context.RequestAborted);
-            }
+                t.PlanId,
+                t.Region,
+                t.CreatedAt.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture));
         }
     }
 }

@@ -151,11 +151,7 @@ public sealed class AuditLog(IDbContextFactory<TenancyDbContext> contextFactory,
             : rows.OrderByDescending(e => e.OccurredAt).ThenByDescending(e => e.Id);
         var fetched = await rows.Take(query.PageSize + 1).ToListAsync(cancellationToken);
         var (items, previous, next) = KeysetPage.Cut(fetched, query.PageSize, kind, CursorOf);
-        var tenantIds = items.Where(e => e.TenantId is not null).Select(e => e.TenantId!.Value).Distinct().ToList();
-        var names = tenantIds.Count == 0
-            ? new Dictionary<Guid, string>()
-            : await db.Tenants.Where(t => tenantIds.Contains(t.Id)).Select(t => new { t.Id, t.Name }).ToDictionaryAsync(t => t.Id, t => t.Name, cancellationToken);
-        return new AuditPage(items, previous, next) { TenantNames = names };
+        return new AuditPage(items, previous, next) { TenantNames = await TenantNames.OfAsync(db, items.Select(e => e.TenantId), cancellationToken) };
     }
 
     /// <summary>

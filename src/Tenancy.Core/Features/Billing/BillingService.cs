@@ -177,11 +177,7 @@ public sealed partial class BillingService(
             : rows.OrderByDescending(e => e.ReceivedAt).ThenByDescending(e => e.Id);
         var fetched = await Summaries(rows.Take(query.PageSize + 1)).ToListAsync(cancellationToken);
         var (items, previous, next) = KeysetPage.Cut(fetched, query.PageSize, kind, e => EncodeCursor(e.ReceivedAt, e.Id));
-        var tenantIds = items.Where(e => e.TenantId is not null).Select(e => e.TenantId!.Value).Distinct().ToList();
-        var names = tenantIds.Count == 0
-            ? new Dictionary<Guid, string>()
-            : await db.Tenants.Where(t => tenantIds.Contains(t.Id)).Select(t => new { t.Id, t.Name }).ToDictionaryAsync(t => t.Id, t => t.Name, cancellationToken);
-        return new StripeEventPage(items, previous, next) { TenantNames = names };
+        return new StripeEventPage(items, previous, next) { TenantNames = await TenantNames.OfAsync(db, items.Select(e => e.TenantId), cancellationToken) };
     }
 
     /// <summary>How many events wait, are parked or failed: the states staff act on.</summary>
@@ -343,7 +339,7 @@ public sealed partial class BillingService(
             throw new BillingValidationException($"The grace deadline changed meanwhile: it is now {deadline:yyyy-MM-dd HH:mm} UTC. Look again before extending it.");
         }
 
-        var latest = pastDueSince + options.Value.MaxGracePeriod;
+        var latest = LatestGraceDeadline(pastDueSince);
         if (newDeadline <= deadline || newDeadline <= now)
         {
             throw new BillingValidationException($"Choose a deadline after the current one ({deadline:yyyy-MM-dd HH:mm} UTC) and after now.");
