@@ -7,15 +7,18 @@
 # On a fresh Debian 12 machine with only the .NET SDK it installs what the tests need
 # (postgresql, postgresql-contrib, chromium, fonts-liberation), builds once, starts a throwaway
 # PostgreSQL cluster (scripts/lib/postgres.sh, stopped again however the script ends), runs each
-# test project with a TRX report, and prints one line per project and, as the very last line,
-# "N passed, N failed". Exits non-zero when a test failed, a project did not build or run, a
+# test project with a TRX report, then runs the PostgreSQL-backed Core tests again on a throwaway
+# Citus cluster, a coordinator and two workers (scripts/lib/citus.sh: Citus built from
+# ../shared/vendor once per machine, cached in ~/.cache/tenancy), and prints one line per run and,
+# as the very last line, "N passed, N failed". Exits non-zero when a test failed, a project did not build or run, a
 # project ran no tests, or no test ran at all.
 #
 # Results (TRX) go to artifacts/test-results/, the e2e screenshots to artifacts/screenshots/: a run
 # leaves the checkout clean. scripts/screenshots.sh re-takes the committed screenshots.
 #
 # Environment: TENANCY_TEST_CONFIGURATION (Release), TENANCY_TEST_MINUTES (28: the whole run's
-# budget; each project gets what is left), TENANCY_CHROMIUM (/usr/bin/chromium).
+# budget; each project gets what is left), TENANCY_CHROMIUM (/usr/bin/chromium),
+# TENANCY_TEST_CITUS_RUN (1; 0 leaves the Citus run out), TENANCY_CITUS_SOURCE (the Citus tarball).
 set -uo pipefail
 
 cd "$(dirname "$0")/.."
@@ -33,6 +36,8 @@ say() { echo "test.sh: $*" >&2; }
 # ---------------------------------------------------------------- cleanup (always runs)
 # shellcheck source=lib/postgres.sh
 source "$root/scripts/lib/postgres.sh"
+# shellcheck source=lib/citus.sh
+source "$root/scripts/lib/citus.sh"
 child=""
 cleanup() {
   if [ -n "$child" ] && kill -0 "$child" 2>/dev/null; then
@@ -41,6 +46,7 @@ cleanup() {
   fi
   child=""
   pg_stop
+  citus_stop
 }
 trap cleanup EXIT
 trap 'say "interrupted"; exit 130' INT
@@ -140,59 +146,90 @@ counter() { # counter NAME FILE: one attribute of the TRX <Counters> element (0 
   echo "${value:-0}"
 }
 
-for project in "${projects[@]}"; do
+# run_tests LABEL PROJECT TRX-NAME [test-runner arguments...]: runs one test project (already
+# built) and adds its line to the summary and its counts to the totals.
+run_tests() {
+  local label=$1 project=$2 trx_name=$3
+  shift 3
+  local name
   name=$(basename "$project" .csproj)
   if ! find "$(output_of "$project")" -name "$name.dll" 2>/dev/null | grep -q .; then
-    summary+=("$name: did not build")
+    summary+=("$label: did not build")
     failed_projects=$((failed_projects + 1))
-    continue
+    return
   fi
 
-  left=$(( deadline - $(date +%s) ))
+  local left=$(( deadline - $(date +%s) ))
   if [ "$left" -lt 60 ]; then
-    summary+=("$name: not run (the ${budget_minutes}-minute budget is used up)")
+    summary+=("$label: not run (the ${budget_minutes}-minute budget is used up)")
     failed_projects=$((failed_projects + 1))
-    continue
+    return
   fi
 
-  say "running $name (at most $((left / 60)) min)"
-  trx="$results/$name.trx"
+  say "running $label (at most $((left / 60)) min)"
+  local trx="$results/$trx_name.trx" status
   # --fail-skips on: a skipped test counts as failed (this repository has no skipped tests).
   # MTP exits 8 when a project runs no tests; that is a failure here too.
   run timeout -k 30s "${left}s" dotnet test --project "$project" --no-build -c "$configuration" \
-    --results-directory "$results" --report-xunit-trx --report-xunit-trx-filename "$name.trx" \
-    --fail-skips on --no-ansi --no-progress
+    --results-directory "$results" --report-xunit-trx --report-xunit-trx-filename "$trx_name.trx" \
+    --fail-skips on --no-ansi --no-progress "$@"
   status=$?
 
   if [ ! -f "$trx" ]; then
     if [ "$status" -eq 124 ] || [ "$status" -eq 137 ]; then
-      summary+=("$name: timed out, no results")
+      summary+=("$label: timed out, no results")
     else
-      summary+=("$name: did not run (exit code $status, no results)")
+      summary+=("$label: did not run (exit code $status, no results)")
     fi
     failed_projects=$((failed_projects + 1))
-    continue
+    return
   fi
 
+  local total passed failed=0 kind
   total=$(counter total "$trx")
   passed=$(counter passed "$trx")
-  failed=0
   for kind in failed error timeout aborted; do
     failed=$((failed + $(counter "$kind" "$trx")))
   done
   total_passed=$((total_passed + passed))
   total_failed=$((total_failed + failed))
 
-  line="$name: $passed passed, $failed failed"
+  local line="$label: $passed passed, $failed failed"
   if [ "$total" -eq 0 ]; then
-    line="$name: no tests ran"
+    line="$label: no tests ran"
     failed_projects=$((failed_projects + 1))
   elif [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
     line="$line (exit code $status)"
     failed_projects=$((failed_projects + 1))
   fi
   summary+=("$line")
+}
+
+core_project=""
+for project in "${projects[@]}"; do
+  name=$(basename "$project" .csproj)
+  [ "$name" = "Tenancy.Core.Tests" ] && core_project=$project
+  # Tests of the distribution itself (…OnCitus) need the Citus cluster below.
+  run_tests "$name" "$project" "$name" --filter-not-class "*OnCitus"
 done
+
+# ---------------------------------------------------------------- Citus (decision 0006)
+# The PostgreSQL-backed Core tests again, on a coordinator and two workers: Citus built from
+# ../shared/vendor once per machine (scripts/lib/citus.sh), every test database distributed.
+if [ -n "$core_project" ] && [ "${TENANCY_TEST_CITUS_RUN:-1}" != "0" ]; then
+  citus_started=$(date +%s)
+  if citus_start; then
+    plain_postgres=$TENANCY_TEST_POSTGRES
+    export TENANCY_TEST_POSTGRES="$TENANCY_TEST_CITUS"
+    run_tests "Tenancy.Core.Tests on Citus" "$core_project" "Tenancy.Core.Tests.Citus" \
+      --filter-class "*Postgres*" --filter-class "*OnCitus"
+    export TENANCY_TEST_POSTGRES="$plain_postgres"
+    say "the Citus run took $(( $(date +%s) - citus_started )) s, its cluster and build included"
+  else
+    summary+=("Tenancy.Core.Tests on Citus: the cluster did not start (see the messages above)")
+    failed_projects=$((failed_projects + 1))
+  fi
+fi
 
 cleanup
 trap - EXIT

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Tenancy.Core.Data.Citus;
 using Tenancy.Core.Data.Seeding;
 
 namespace Tenancy.Core.Data;
@@ -28,6 +29,13 @@ public sealed partial class DatabaseInitializer(
             await db.GetService<IHistoryRepository>().CreateIfNotExistsAsync(cancellationToken);
             await db.Database.MigrateAsync(cancellationToken);
             LogMigrated(db.Provider);
+
+            // On a Citus cluster: shard what the migrations left on the coordinator (decision 0006).
+            var distribution = await CitusDistribution.ApplyAsync(db, cancellationToken);
+            if (distribution.IsCitus)
+            {
+                LogDistributed(distribution.TablesDistributed.Count, string.Join(", ", distribution.TablesDistributed), distribution.CaptureTriggersInstalled);
+            }
         }
 
         if (db.Provider == DatabaseProvider.Sqlite)
@@ -74,6 +82,9 @@ public sealed partial class DatabaseInitializer(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Database migrated ({Provider})")]
     private partial void LogMigrated(DatabaseProvider provider);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Citus: {Count} tables distributed now ({Tables}); row-level capture triggers installed: {TriggersInstalled}")]
+    private partial void LogDistributed(int count, string tables, bool triggersInstalled);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Empty database: seeding {Tenants} demo tenants (Database:DemoTenants)")]
     private partial void LogSeeding(int tenants);

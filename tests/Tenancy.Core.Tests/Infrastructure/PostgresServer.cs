@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using Tenancy.Core.Data;
+using Tenancy.Core.Data.Citus;
 
 namespace Tenancy.Core.Tests.Infrastructure;
 
@@ -9,10 +10,20 @@ namespace Tenancy.Core.Tests.Infrastructure;
 /// scripts/test.sh, which starts a throwaway cluster). Migrates one template database per test
 /// process, once; every test class then gets its own copy (<c>CREATE DATABASE … TEMPLATE</c>),
 /// which is much faster than migrating each one.
+/// <para>
+/// On a Citus cluster (<c>TENANCY_CITUS_WORKERS</c> set to the workers' <c>host:port</c> list, the
+/// server string naming the coordinator; scripts/test.sh sets both) every database exists on every
+/// node: the template is created on each, given the extension and the workers, migrated and
+/// distributed (<see cref="CitusDistribution"/>), and each copy is cloned on every node from that
+/// node's template, so the coordinator's copy finds its own shards on the workers' copies.
+/// </para>
 /// </summary>
 public static class PostgresServer
 {
     public const string EnvironmentVariable = "TENANCY_TEST_POSTGRES";
+
+    /// <summary>The Citus workers (<c>host:port,host:port</c>) of the coordinator the server string names; unset on plain PostgreSQL.</summary>
+    public const string CitusWorkersVariable = "TENANCY_CITUS_WORKERS";
 
     private static readonly SemaphoreSlim CreateDatabaseLock = new(1, 1);
     private static readonly Lazy<Task<string>> Template = new(CreateTemplateAsync);
@@ -36,6 +47,16 @@ public static class PostgresServer
         }
     }
 
+    /// <summary>True when the tests run on a Citus cluster.</summary>
+    public static bool IsCitus => CitusWorkers.Count > 0;
+
+    /// <summary>The Citus workers from the environment, as (host, port); empty on plain PostgreSQL.</summary>
+    public static IReadOnlyList<(string Host, int Port)> CitusWorkers { get; } =
+        (Environment.GetEnvironmentVariable(CitusWorkersVariable) ?? "")
+            .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(w => (w[..w.LastIndexOf(':')], int.Parse(w[(w.LastIndexOf(':') + 1)..], System.Globalization.CultureInfo.InvariantCulture)))
+            .ToList();
+
     /// <summary>The connection string for <paramref name="database"/> on the test server.</summary>
     public static string ConnectionStringFor(string database) =>
         new NpgsqlConnectionStringBuilder(ServerConnectionString) { Database = database }.ConnectionString;
@@ -46,6 +67,13 @@ public static class PostgresServer
         var template = await Template.Value.WaitAsync(cancellationToken);
         var name = NewDatabaseName("tenancy_test");
         await CreateDatabaseAsync(name, template, cancellationToken);
+        if (IsCitus)
+        {
+            // Database settings stay with the template's own entry: the copy needs them again.
+            var copy = new NpgsqlConnectionStringBuilder(ConnectionStringFor(name)) { Pooling = false }.ConnectionString;
+            await ExecuteOnAsync(copy, CitusDistribution.DatabaseSettingsSql, cancellationToken);
+        }
+
         return name;
     }
 
@@ -54,6 +82,7 @@ public static class PostgresServer
     {
         var name = NewDatabaseName("tenancy_empty");
         await CreateDatabaseAsync(name, "template0", cancellationToken);
+        await PrepareCitusAsync(name, cancellationToken);
         return name;
     }
 
@@ -64,13 +93,19 @@ public static class PostgresServer
             NpgsqlConnection.ClearPool(connection);
         }
 
-        await ExecuteOnServerAsync($"DROP DATABASE IF EXISTS {Quote(name)} WITH (FORCE)", cancellationToken);
+        foreach (var node in Nodes())
+        {
+            await ExecuteOnAsync(node, $"DROP DATABASE IF EXISTS {Quote(name)} WITH (FORCE)", cancellationToken);
+        }
     }
 
     /// <summary>Runs a statement in the server's maintenance database.</summary>
-    public static async Task ExecuteOnServerAsync(string sql, CancellationToken cancellationToken = default)
+    public static Task ExecuteOnServerAsync(string sql, CancellationToken cancellationToken = default) =>
+        ExecuteOnAsync(ServerConnectionString, sql, cancellationToken);
+
+    private static async Task ExecuteOnAsync(string connectionString, string sql, CancellationToken cancellationToken)
     {
-        await using var connection = new NpgsqlConnection(ServerConnectionString);
+        await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync(cancellationToken);
         await using var command = new NpgsqlCommand(sql, connection);
         await command.ExecuteNonQueryAsync(cancellationToken);
@@ -81,17 +116,32 @@ public static class PostgresServer
         var name = NewDatabaseName("tenancy_template");
         await CreateDatabaseAsync(name, "template0", CancellationToken.None);
         AppDomain.CurrentDomain.ProcessExit += (_, _) => DropTemplate(name);
+        await PrepareCitusAsync(name, CancellationToken.None);
 
         var connectionString = ConnectionStringFor(name);
         await using (var db = TenancyDatabase.Create(DatabaseProvider.Postgres, connectionString))
         {
             await db.Database.MigrateAsync();
+            await CitusDistribution.ApplyAsync(db);
         }
 
-        // CREATE DATABASE … TEMPLATE refuses a template that has open sessions: close the pooled ones.
+        // CREATE DATABASE … TEMPLATE refuses a template that has open sessions: close the pooled
+        // ones. On Citus the coordinator also holds sessions to the workers' copies, and each node
+        // runs a maintenance daemon in the database: no new sessions, and end the ones there are.
         using (var connection = new NpgsqlConnection(connectionString))
         {
             NpgsqlConnection.ClearPool(connection);
+        }
+
+        if (IsCitus)
+        {
+            foreach (var node in Nodes())
+            {
+                await ExecuteOnAsync(node, $"ALTER DATABASE {Quote(name)} WITH ALLOW_CONNECTIONS false", CancellationToken.None);
+                await ExecuteOnAsync(node,
+                    $"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}' AND pid <> pg_backend_pid()",
+                    CancellationToken.None);
+            }
         }
 
         return name;
@@ -101,10 +151,13 @@ public static class PostgresServer
     {
         try
         {
-            using var connection = new NpgsqlConnection(ServerConnectionString);
-            connection.Open();
-            using var command = new NpgsqlCommand($"DROP DATABASE IF EXISTS {Quote(name)} WITH (FORCE)", connection);
-            command.ExecuteNonQuery();
+            foreach (var node in Nodes())
+            {
+                using var connection = new NpgsqlConnection(node);
+                connection.Open();
+                using var command = new NpgsqlCommand($"DROP DATABASE IF EXISTS {Quote(name)} WITH (FORCE)", connection);
+                command.ExecuteNonQuery();
+            }
         }
         catch (NpgsqlException)
         {
@@ -124,12 +177,45 @@ public static class PostgresServer
         await CreateDatabaseLock.WaitAsync(cancellationToken);
         try
         {
-            await ExecuteOnServerAsync(sql, cancellationToken);
+            foreach (var node in Nodes())
+            {
+                await ExecuteOnAsync(node, sql, cancellationToken);
+            }
         }
         finally
         {
             CreateDatabaseLock.Release();
         }
+    }
+
+    /// <summary>The maintenance-database connection strings of every node: the server, then the Citus workers.</summary>
+    private static IEnumerable<string> Nodes()
+    {
+        yield return ServerConnectionString;
+        foreach (var (host, port) in CitusWorkers)
+        {
+            yield return new NpgsqlConnectionStringBuilder(ServerConnectionString) { Host = host, Port = port }.ConnectionString;
+        }
+    }
+
+    /// <summary>On Citus: the extensions on every node's copy of a new database, and the workers registered with the coordinator's.</summary>
+    private static async Task PrepareCitusAsync(string name, CancellationToken cancellationToken)
+    {
+        if (!IsCitus)
+        {
+            return;
+        }
+
+        foreach (var node in Nodes())
+        {
+            var database = new NpgsqlConnectionStringBuilder(node) { Database = name, Pooling = false }.ConnectionString;
+            await ExecuteOnAsync(database, "CREATE EXTENSION IF NOT EXISTS citus; CREATE EXTENSION IF NOT EXISTS pg_trgm;", cancellationToken);
+        }
+
+        var coordinator = new NpgsqlConnectionStringBuilder(ServerConnectionString) { Database = name, Pooling = false };
+        var sql = $"SELECT citus_set_coordinator_host('{coordinator.Host}', {coordinator.Port});" +
+            string.Concat(CitusWorkers.Select(w => $"SELECT citus_add_node('{w.Host}', {w.Port});"));
+        await ExecuteOnAsync(coordinator.ConnectionString, sql, cancellationToken);
     }
 
     private static string NewDatabaseName(string prefix) =>

@@ -284,7 +284,7 @@ internal sealed class DemoShowcaseHistory(IDbContextFactory<TenancyDbContext> co
             var before = await db.TenantChanges.Where(c => c.TenantId == tenant).MaxAsync(c => (long?)c.Seq, cancellationToken) ?? 0;
             if (db.Provider == DatabaseProvider.Postgres)
             {
-                await db.Database.ExecuteSqlAsync($"SELECT set_config('tenancy.actor', {actor}, true)", cancellationToken);
+                await db.Database.ExecuteSqlRawAsync(ChangeCaptureSql.SetActorSql(actor), cancellationToken);
             }
 
             await write(db, at);

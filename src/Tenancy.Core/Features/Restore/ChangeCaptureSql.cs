@@ -151,6 +151,31 @@ public static class ChangeCaptureSql
             END IF;
         """;
 
+    /// <summary>
+    /// Takes the tenant's freeze lock exclusively for the rest of the transaction (PostgreSQL,
+    /// parameter <c>@tenant</c>): writers of the tenant are refused until it commits. It runs where
+    /// the capture triggers take the lock shared, the server of the tenant's change log: on Citus a
+    /// worker (the statement reads the tenant's shard, reading no row, so it routes there), on one
+    /// server that server.
+    /// </summary>
+    public static readonly string FreezeTenantSql =
+        $"SELECT pg_advisory_xact_lock(hashtextextended(@tenant::text, {FreezeLockSeed})) FROM {OnTheTenantsShard}";
+
+    /// <summary>The transaction's clock where the tenant's writes are stamped (PostgreSQL, <c>@tenant</c>): on Citus the worker's.</summary>
+    public static readonly string TenantClockSql = $"SELECT now() FROM {OnTheTenantsShard}";
+
+    /// <summary>One row, read on the server that holds the tenant's change log (see <see cref="FreezeTenantSql"/>).</summary>
+    private const string OnTheTenantsShard =
+        "(SELECT count(*) FROM (SELECT FROM tenant_changes WHERE tenant_id = @tenant LIMIT 0) AS none) AS on_the_tenants_shard";
+
+    /// <summary>
+    /// Names the acting user or job on the changes the rest of the transaction writes (PostgreSQL).
+    /// A <c>SET LOCAL</c>, not <c>set_config</c>: Citus passes it on to the workers whose triggers read it
+    /// (<c>citus.propagate_set_commands = 'local'</c>, set by <c>CitusDistribution</c>).
+    /// </summary>
+    public static string SetActorSql(string actor) =>
+        $"SET LOCAL tenancy.actor = '{actor.Replace("\0", "", StringComparison.Ordinal).Replace("'", "''", StringComparison.Ordinal)}'";
+
     private const string PostgresLogColumns = "tenant_id, changed_at, table_name, op, row_count, row_keys, befores, transaction_id, actor";
 
     /// <summary>

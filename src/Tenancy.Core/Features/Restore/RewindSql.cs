@@ -1,5 +1,4 @@
 using System.Text;
-using Tenancy.Core.Data;
 using static Tenancy.Core.Features.Restore.ChangeCaptureSql;
 
 namespace Tenancy.Core.Features.Restore;
@@ -10,10 +9,30 @@ namespace Tenancy.Core.Features.Restore;
 /// its first change after it (op and before-image). That row's state at the restore point is the
 /// before-image, or absent when the first change was its insert. Parameter <c>@tenant</c> is the
 /// tenant, <c>@since</c> the restore point.
+/// <para>
+/// On Citus (decision 0006) the rows go to <c>tenant_rewind_rows</c>, a work table sharded by
+/// tenant beside the log (Citus cannot join a temp table with distributed tables in a write), so
+/// each statement routes to the tenant's shards; the STABLE expressions a write compares with
+/// (<c>to_json</c>, <c>json_populate_record</c>) sit in sub-selects there, where Citus lets them run
+/// on the worker instead of refusing them.
+/// </para>
 /// </summary>
 internal static class RewindSql
 {
+    /// <summary>The temp table of the rows of one rewind (PostgreSQL, SQLite).</summary>
     public const string RowsTable = "rewind_rows";
+
+    /// <summary>The work table a Citus cluster keeps the rows of a rewind in, sharded by tenant (created by <c>CitusDistribution</c>).</summary>
+    public const string DistributedRowsTable = "tenant_rewind_rows";
+
+    /// <summary>Creates <see cref="DistributedRowsTable"/> (before it is distributed); unlogged: its rows live for one transaction.</summary>
+    public const string CreateDistributedRowsTableSql =
+        $"CREATE UNLOGGED TABLE IF NOT EXISTS {DistributedRowsTable} (tenant_id uuid NOT NULL, table_name character varying(63) NOT NULL, row_key text NOT NULL, op character(1) NOT NULL, before text)";
+
+    private static string Rows(RewindDialect dialect) => dialect == RewindDialect.Citus ? DistributedRowsTable : RowsTable;
+
+    /// <summary>The rows of this rewind in <c>r</c>: the tenant's (the work table on Citus holds every rewind's rows).</summary>
+    private static string FromRows(RewindDialect dialect) => $"{Rows(dialect)} r";
 
     /// <summary>
     /// Collects the first change after the restore point of every row of the tenant, from the
@@ -28,21 +47,22 @@ internal static class RewindSql
     /// Statistics on the two columns the statements filter on let the planner size its joins
     /// (no index: each table's statements read the whole temp table once).
     /// </summary>
-    public static string CollectRows(DatabaseProvider provider) => provider == DatabaseProvider.Postgres
-        ? $"""
+    public static string CollectRows(RewindDialect dialect) => dialect switch
+    {
+        RewindDialect.Postgres => $"""
            CREATE TEMP TABLE {RowsTable} ON COMMIT DROP AS
-           SELECT DISTINCT ON (hashtextextended(e.row_key, 0), c.table_name COLLATE "C", e.row_key COLLATE "C") c.table_name, e.row_key, c.op, e.before
-           FROM tenant_changes c
-           CROSS JOIN LATERAL ROWS FROM (json_array_elements_text(c.row_keys), json_array_elements_text(c.befores)) AS e(row_key, before)
-           WHERE c.tenant_id = @tenant AND c.changed_at > @since AND c.op IN ('I', 'U', 'D')
-           ORDER BY hashtextextended(e.row_key, 0), c.table_name COLLATE "C", e.row_key COLLATE "C", c.seq;
+           {PostgresFirstChanges};
            ANALYZE {RowsTable} (table_name, op);
-           """
-        : $"""
+           """,
+        RewindDialect.Citus => $"""
+           INSERT INTO {DistributedRowsTable} (tenant_id, table_name, row_key, op, before)
+           {PostgresFirstChanges}
+           """,
+        _ => $"""
            DROP TABLE IF EXISTS temp.{RowsTable};
            CREATE TEMP TABLE {RowsTable} AS
-           SELECT table_name, row_key, op, before FROM (
-             SELECT c.table_name, k.value AS row_key, c.op, b.value AS before,
+           SELECT tenant_id, table_name, row_key, op, before FROM (
+             SELECT c.tenant_id, c.table_name, k.value AS row_key, c.op, b.value AS before,
                     row_number() OVER (PARTITION BY c.table_name, k.value ORDER BY c.seq) AS n
              FROM tenant_changes c
              JOIN json_each(c.row_keys) k
@@ -50,26 +70,39 @@ internal static class RewindSql
              WHERE c.tenant_id = @tenant AND c.changed_at > @since AND c.op IN ('I', 'U', 'D')
            ) WHERE n = 1;
            CREATE INDEX temp.{RowsTable}_table ON {RowsTable} (table_name);
-           """;
+           """,
+    };
 
-    public static string DropRows(DatabaseProvider provider) =>
-        provider == DatabaseProvider.Postgres ? $"DROP TABLE IF EXISTS {RowsTable};" : $"DROP TABLE IF EXISTS temp.{RowsTable};";
+    private const string PostgresFirstChanges = """
+        SELECT DISTINCT ON (hashtextextended(e.row_key, 0), c.table_name COLLATE "C", e.row_key COLLATE "C") c.tenant_id, c.table_name, e.row_key, c.op, e.before
+        FROM tenant_changes c
+        CROSS JOIN LATERAL ROWS FROM (json_array_elements_text(c.row_keys), json_array_elements_text(c.befores)) AS e(row_key, before)
+        WHERE c.tenant_id = @tenant AND c.changed_at > @since AND c.op IN ('I', 'U', 'D')
+        ORDER BY hashtextextended(e.row_key, 0), c.table_name COLLATE "C", e.row_key COLLATE "C", c.seq
+        """;
+
+    public static string DropRows(RewindDialect dialect) => dialect switch
+    {
+        RewindDialect.Postgres => $"DROP TABLE IF EXISTS {RowsTable};",
+        RewindDialect.Citus => $"DELETE FROM {DistributedRowsTable} WHERE tenant_id = @tenant;",
+        _ => $"DROP TABLE IF EXISTS temp.{RowsTable};",
+    };
 
     /// <summary>
     /// One pass per table (each logged row against the current row, if any): how many rows a
     /// rewind deletes (inserted after the point and still there), re-inserts (there at the point,
     /// gone now) and changes back (there at both, different now).
     /// </summary>
-    public static string Count(CapturedTable table, DatabaseProvider provider)
+    public static string Count(CapturedTable table, RewindDialect dialect)
     {
         var present = $"c.{Quote(CapturedTable.TenantIdColumn)} IS NOT NULL";
         return $"""
             SELECT
               coalesce(sum(CASE WHEN r.op = 'I' AND {present} THEN 1 ELSE 0 END), 0),
               coalesce(sum(CASE WHEN r.op <> 'I' AND NOT ({present}) THEN 1 ELSE 0 END), 0),
-              coalesce(sum(CASE WHEN r.op <> 'I' AND {present} AND {Image(table, provider, "c")} <> r.before THEN 1 ELSE 0 END), 0)
-            FROM {RowsTable} r LEFT JOIN {Quote(table.Name)} c ON {Match(table, provider)}
-            WHERE r.table_name = '{table.Name}'
+              coalesce(sum(CASE WHEN r.op <> 'I' AND {present} AND {Image(table, dialect, "c")} <> r.before THEN 1 ELSE 0 END), 0)
+            FROM {FromRows(dialect)} LEFT JOIN {Quote(table.Name)} c ON {Match(table, dialect)}
+            WHERE r.tenant_id = @tenant AND r.table_name = '{table.Name}'
             """;
     }
 
@@ -78,46 +111,48 @@ internal static class RewindSql
     /// op, key, the row at the restore point (null if absent then) and now (null if absent now).
     /// The first ones found, in the log's order: no sort, so it stops as soon as it has them.
     /// </summary>
-    public static string Sample(CapturedTable table, DatabaseProvider provider, int limit)
+    public static string Sample(CapturedTable table, RewindDialect dialect, int limit)
     {
         var t = Quote(table.Name);
         var tenant = $"c.{Quote(CapturedTable.TenantIdColumn)}";
         return $"""
-            SELECT r.op, r.row_key, r.before, CASE WHEN {tenant} IS NULL THEN NULL ELSE {Image(table, provider, "c")} END
-            FROM {RowsTable} r LEFT JOIN {t} c ON {Match(table, provider)}
-            WHERE r.table_name = '{table.Name}'
-              AND CASE WHEN r.op = 'I' THEN {tenant} IS NOT NULL ELSE {tenant} IS NULL OR {Image(table, provider, "c")} <> r.before END
+            SELECT r.op, r.row_key, r.before, CASE WHEN {tenant} IS NULL THEN NULL ELSE {Image(table, dialect, "c")} END
+            FROM {FromRows(dialect)} LEFT JOIN {t} c ON {Match(table, dialect)}
+            WHERE r.tenant_id = @tenant AND r.table_name = '{table.Name}'
+              AND CASE WHEN r.op = 'I' THEN {tenant} IS NOT NULL ELSE {tenant} IS NULL OR {Image(table, dialect, "c")} <> r.before END
             LIMIT {limit}
             """;
     }
 
     /// <summary>Deletes the tenant's rows of <paramref name="table"/> that did not exist at the restore point.</summary>
-    public static string Delete(CapturedTable table, DatabaseProvider provider) =>
+    public static string Delete(CapturedTable table, RewindDialect dialect) =>
         $"""
         DELETE FROM {Quote(table.Name)} AS c
-        WHERE EXISTS (SELECT 1 FROM {RowsTable} r WHERE r.table_name = '{table.Name}' AND r.op = 'I' AND {Match(table, provider)})
+        WHERE c.{Quote(CapturedTable.TenantIdColumn)} = @tenant
+          AND EXISTS (SELECT 1 FROM {FromRows(dialect)} WHERE r.tenant_id = @tenant AND r.table_name = '{table.Name}' AND r.op = 'I' AND {Match(table, dialect)})
         """;
 
     /// <summary>Puts back the rows of <paramref name="table"/> that existed at the restore point and are gone now.</summary>
-    public static string Insert(CapturedTable table, DatabaseProvider provider)
+    public static string Insert(CapturedTable table, RewindDialect dialect)
     {
         var columns = string.Join(", ", table.Columns.Select(Quote));
-        var values = provider == DatabaseProvider.Postgres
-            ? string.Join(", ", table.Columns.Select(c => $"x.{Quote(c)}"))
+        var values = dialect != RewindDialect.Sqlite
+            // tenant_id from the work table: Citus then sees the insert stays on the tenant's shard.
+            ? string.Join(", ", table.Columns.Select(c => c == CapturedTable.TenantIdColumn ? $"r.{Quote(c)}" : $"x.{Quote(c)}"))
             : string.Join(", ", table.Columns.Select(c => $"json_extract(r.before, '$.{c}')"));
-        var from = provider == DatabaseProvider.Postgres
-            ? $"{RowsTable} r CROSS JOIN LATERAL json_populate_record(NULL::{Quote(table.Name)}, r.before::json) x"
-            : $"{RowsTable} r";
+        var from = dialect != RewindDialect.Sqlite
+            ? $"{FromRows(dialect)} CROSS JOIN LATERAL json_populate_record(NULL::{Quote(table.Name)}, r.before::json) x"
+            : FromRows(dialect);
         return $"""
             INSERT INTO {Quote(table.Name)} ({columns})
             SELECT {values} FROM {from}
-            WHERE r.table_name = '{table.Name}' AND r.op <> 'I'
-              AND NOT EXISTS (SELECT 1 FROM {Quote(table.Name)} c WHERE {Match(table, provider)})
+            WHERE r.tenant_id = @tenant AND r.table_name = '{table.Name}' AND r.op <> 'I'
+              AND NOT EXISTS (SELECT 1 FROM {Quote(table.Name)} c WHERE {Match(table, dialect)})
             """;
     }
 
     /// <summary>Sets every column of the rows of <paramref name="table"/> that exist now and existed at the restore point back to their values then.</summary>
-    public static string Update(CapturedTable table, DatabaseProvider provider)
+    public static string Update(CapturedTable table, RewindDialect dialect)
     {
         var settable = table.Columns.Where(c => c != CapturedTable.TenantIdColumn && !table.RowKeyColumns.Contains(c)).ToList();
         if (settable.Count == 0)
@@ -125,13 +160,26 @@ internal static class RewindSql
             return "";
         }
 
-        if (provider == DatabaseProvider.Postgres)
+        if (dialect == RewindDialect.Postgres)
         {
             return $"""
                 UPDATE {Quote(table.Name)} AS c
                 SET {string.Join(", ", settable.Select(col => $"{Quote(col)} = x.{Quote(col)}"))}
-                FROM {RowsTable} r CROSS JOIN LATERAL json_populate_record(NULL::{Quote(table.Name)}, r.before::json) x
-                WHERE r.table_name = '{table.Name}' AND r.op <> 'I' AND {Match(table, provider)} AND {Image(table, provider, "c")} <> r.before
+                FROM {FromRows(dialect)} CROSS JOIN LATERAL json_populate_record(NULL::{Quote(table.Name)}, r.before::json) x
+                WHERE r.tenant_id = @tenant AND r.table_name = '{table.Name}' AND r.op <> 'I' AND {Match(table, dialect)} AND {Image(table, dialect, "c")} <> r.before
+                """;
+        }
+
+        if (dialect == RewindDialect.Citus)
+        {
+            // The same statement with its STABLE expressions in sub-selects (see the class summary).
+            var columns = string.Join(", ", settable.Select(Quote));
+            return $"""
+                UPDATE {Quote(table.Name)} AS c
+                SET ({columns}) = (SELECT {string.Join(", ", settable.Select(col => $"x.{Quote(col)}"))} FROM json_populate_record(NULL::{Quote(table.Name)}, r.before::json) x)
+                FROM {FromRows(dialect)}
+                WHERE r.tenant_id = @tenant AND r.table_name = '{table.Name}' AND r.op <> 'I' AND {Match(table, dialect)}
+                  AND (SELECT {Image(table, dialect, "c")}) <> r.before
                 """;
         }
 
@@ -139,19 +187,19 @@ internal static class RewindSql
         return $"""
             UPDATE {Quote(table.Name)} AS c
             SET {assignments}
-            FROM {RowsTable} r
-            WHERE r.table_name = '{table.Name}' AND r.op <> 'I' AND {Match(table, provider)} AND {Image(table, provider, "c")} <> r.before
+            FROM {FromRows(dialect)}
+            WHERE r.tenant_id = @tenant AND r.table_name = '{table.Name}' AND r.op <> 'I' AND {Match(table, dialect)} AND {Image(table, dialect, "c")} <> r.before
             """;
     }
 
     /// <summary>The current row <c>c</c> is the logged row <c>r</c> (the tenant and its key columns).</summary>
-    private static string Match(CapturedTable table, DatabaseProvider provider)
+    private static string Match(CapturedTable table, RewindDialect dialect)
     {
         var sql = new StringBuilder($"c.{Quote(CapturedTable.TenantIdColumn)} = @tenant");
         foreach (var (key, type) in table.RowKeyColumns.Zip(table.RowKeyTypes))
         {
             // Typed, so the table's primary key finds the row.
-            sql.Append(provider == DatabaseProvider.Postgres
+            sql.Append(dialect != RewindDialect.Sqlite
                 ? $" AND c.{Quote(key)} = (r.row_key::json ->> '{key}')::{type}"
                 : $" AND c.{Quote(key)} = json_extract(r.row_key, '$.{key}')");
         }
@@ -163,8 +211,16 @@ internal static class RewindSql
     /// The current row as the capture triggers write a before-image (the same expression, so the
     /// same text for the same values), to compare with one as text.
     /// </summary>
-    private static string Image(CapturedTable table, DatabaseProvider provider, string row) =>
-        provider == DatabaseProvider.Postgres
+    private static string Image(CapturedTable table, RewindDialect dialect, string row) =>
+        dialect != RewindDialect.Sqlite
             ? $"to_json({row})::text"
             : SqliteJson(table.Columns, row);
+}
+
+/// <summary>Which SQL a rewind speaks: plain PostgreSQL, PostgreSQL on a Citus cluster, or SQLite.</summary>
+internal enum RewindDialect
+{
+    Postgres,
+    Citus,
+    Sqlite,
 }

@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Options;
 using Tenancy.Core.Data;
+using Tenancy.Core.Data.Citus;
 
 namespace Tenancy.Core.Features.Restore;
 
@@ -112,7 +113,7 @@ public sealed class TenantRewind(IDbContextFactory<TenancyDbContext> contextFact
     {
         await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var result = await PrepareAsync(db, tenantId, pointInTime, SamplesPerTable, cancellationToken);
+        var result = await PrepareAsync(db, await DialectAsync(db, cancellationToken), tenantId, pointInTime, SamplesPerTable, cancellationToken);
         await transaction.RollbackAsync(cancellationToken);
         return result;
     }
@@ -144,13 +145,14 @@ public sealed class TenantRewind(IDbContextFactory<TenancyDbContext> contextFact
 
         db.Database.SetCommandTimeout(TimeSpan.FromMinutes(10));
         var provider = db.Provider;
+        var dialect = await DialectAsync(db, cancellationToken);
         DateTime rewoundAt;
         if (provider == DatabaseProvider.Postgres)
         {
             await db.Database.ExecuteSqlRawAsync(WatchTheClientSql, cancellationToken);
-            await ExecuteAsync(db, $"SELECT pg_advisory_xact_lock(hashtextextended(@tenant::text, {ChangeCaptureSql.FreezeLockSeed}))", tenantId, null, cancellationToken);
-            await ExecuteAsync(db, "SELECT set_config('tenancy.actor', @actor, true)", tenantId, null, cancellationToken, ("actor", actor));
-            rewoundAt = await ScalarAsync<DateTime>(db, "SELECT now()", cancellationToken);
+            await ExecuteAsync(db, ChangeCaptureSql.FreezeTenantSql, tenantId, null, cancellationToken);
+            await ExecuteAsync(db, ChangeCaptureSql.SetActorSql(actor), tenantId, null, cancellationToken);
+            rewoundAt = await ScalarAsync<DateTime>(db, ChangeCaptureSql.TenantClockSql, cancellationToken, tenantId);
         }
         else
         {
@@ -160,7 +162,7 @@ public sealed class TenantRewind(IDbContextFactory<TenancyDbContext> contextFact
                 DateTimeKind.Utc);
         }
 
-        var result = await PrepareAsync(db, tenantId, pointInTime, 0, cancellationToken);
+        var result = await PrepareAsync(db, dialect, tenantId, pointInTime, 0, cancellationToken);
         var tables = ParentsFirst(db.Model);
         var since = SinceParameter(provider, pointInTime);
 
@@ -170,12 +172,12 @@ public sealed class TenantRewind(IDbContextFactory<TenancyDbContext> contextFact
         // after it comes back in the last step too, since that step inserts whatever is missing.
         foreach (var table in tables.AsEnumerable().Reverse())
         {
-            await ExecuteAsync(db, RewindSql.Delete(table, provider), tenantId, since, cancellationToken);
+            await ExecuteAsync(db, RewindSql.Delete(table, dialect), tenantId, since, cancellationToken);
         }
 
         foreach (var table in tables)
         {
-            var update = RewindSql.Update(table, provider);
+            var update = RewindSql.Update(table, dialect);
             if (update.Length > 0)
             {
                 await ExecuteAsync(db, update, tenantId, since, cancellationToken);
@@ -184,10 +186,10 @@ public sealed class TenantRewind(IDbContextFactory<TenancyDbContext> contextFact
 
         foreach (var table in tables)
         {
-            await ExecuteAsync(db, RewindSql.Insert(table, provider), tenantId, since, cancellationToken);
+            await ExecuteAsync(db, RewindSql.Insert(table, dialect), tenantId, since, cancellationToken);
         }
 
-        await ExecuteAsync(db, RewindSql.DropRows(provider), tenantId, since, cancellationToken);
+        await ExecuteAsync(db, RewindSql.DropRows(dialect), tenantId, since, cancellationToken);
         return new AppliedRewind(result, rewoundAt);
     }
 
@@ -200,7 +202,7 @@ public sealed class TenantRewind(IDbContextFactory<TenancyDbContext> contextFact
         rewoundAt - (provider == DatabaseProvider.Postgres ? TimeSpan.FromMicroseconds(1) : TimeSpan.FromMilliseconds(1));
 
     /// <summary>Checks the restore point, collects the rows to rewind and counts what would change, inside the caller's transaction.</summary>
-    private async Task<RewindResult> PrepareAsync(TenancyDbContext db, Guid tenantId, DateTime pointInTime, int samples, CancellationToken cancellationToken)
+    private async Task<RewindResult> PrepareAsync(TenancyDbContext db, RewindDialect dialect, Guid tenantId, DateTime pointInTime, int samples, CancellationToken cancellationToken)
     {
         pointInTime = DateTime.SpecifyKind(pointInTime, DateTimeKind.Utc);
         if (!await db.Tenants.AnyAsync(t => t.Id == tenantId, cancellationToken))
@@ -235,13 +237,13 @@ public sealed class TenantRewind(IDbContextFactory<TenancyDbContext> contextFact
             await ExecuteAsync(db, $"SET LOCAL work_mem = '{WorkMemory}'", tenantId, null, cancellationToken);
         }
 
-        await ExecuteAsync(db, RewindSql.CollectRows(db.Provider), tenantId, since, cancellationToken);
+        await ExecuteAsync(db, RewindSql.CollectRows(dialect), tenantId, since, cancellationToken);
         var counts = new List<TableRewind>();
         var sampled = new Dictionary<string, IReadOnlyList<RewindSample>>();
         foreach (var table in ParentsFirst(db.Model))
         {
             TableRewind counted;
-            await using (var command = Command(db, RewindSql.Count(table, db.Provider), tenantId, since))
+            await using (var command = Command(db, RewindSql.Count(table, dialect), tenantId, since))
             await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
             {
                 await reader.ReadAsync(cancellationToken);
@@ -250,7 +252,7 @@ public sealed class TenantRewind(IDbContextFactory<TenancyDbContext> contextFact
 
             if (samples > 0 && counted.Total > 0)
             {
-                sampled[table.Name] = await SamplesAsync(db, table, tenantId, samples, cancellationToken);
+                sampled[table.Name] = await SamplesAsync(db, dialect, table, tenantId, samples, cancellationToken);
             }
 
             counts.Add(counted);
@@ -259,10 +261,10 @@ public sealed class TenantRewind(IDbContextFactory<TenancyDbContext> contextFact
         return new RewindResult(counts) { Samples = sampled };
     }
 
-    private static async Task<List<RewindSample>> SamplesAsync(TenancyDbContext db, CapturedTable table, Guid tenantId, int limit, CancellationToken cancellationToken)
+    private static async Task<List<RewindSample>> SamplesAsync(TenancyDbContext db, RewindDialect dialect, CapturedTable table, Guid tenantId, int limit, CancellationToken cancellationToken)
     {
         var rows = new List<RewindSample>();
-        await using var command = Command(db, RewindSql.Sample(table, db.Provider, limit), tenantId, null);
+        await using var command = Command(db, RewindSql.Sample(table, dialect, limit), tenantId, null);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
@@ -329,13 +331,19 @@ public sealed class TenantRewind(IDbContextFactory<TenancyDbContext> contextFact
     /// <summary>The restore point as the change log stores times (<see cref="ChangeCaptureSql.LogTime"/>).</summary>
     private static object SinceParameter(DatabaseProvider provider, DateTime utc) => ChangeCaptureSql.LogTime(provider, utc);
 
-    private static async Task<T> ScalarAsync<T>(TenancyDbContext db, string sql, CancellationToken cancellationToken)
+    private static async Task<T> ScalarAsync<T>(TenancyDbContext db, string sql, CancellationToken cancellationToken, Guid? tenantId = null)
     {
-        await using var command = db.Database.GetDbConnection().CreateCommand();
+        await using var command = tenantId is { } tenant ? Command(db, sql, tenant, null) : db.Database.GetDbConnection().CreateCommand();
         command.Transaction = db.Database.CurrentTransaction!.GetDbTransaction();
         command.CommandText = sql;
         return (T)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
+
+    /// <summary>The SQL this database speaks for a rewind: Citus has its own (decision 0006).</summary>
+    private static async Task<RewindDialect> DialectAsync(TenancyDbContext db, CancellationToken cancellationToken) =>
+        db.Provider == DatabaseProvider.Sqlite ? RewindDialect.Sqlite
+        : await CitusDistribution.IsCitusAsync(db, cancellationToken) ? RewindDialect.Citus
+        : RewindDialect.Postgres;
 
     private static async Task ExecuteAsync(
         TenancyDbContext db, string sql, Guid tenantId, object? since, CancellationToken cancellationToken, params (string Name, object Value)[] extra)

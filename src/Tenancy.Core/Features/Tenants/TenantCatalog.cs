@@ -254,7 +254,11 @@ public sealed class TenantCatalog(IDbContextFactory<TenancyDbContext> contextFac
     public async Task<TenantDetails?> GetAsync(Guid id, CancellationToken cancellationToken = default)
     {
         await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
-        return await db.Tenants.AsNoTracking()
+
+        // The catalog row first, then the counts of the tenant's data by its id: on Citus the data
+        // is sharded by tenant and the catalog is not (decision 0006), so each count routes to one
+        // shard, where one statement joining them could not run at all.
+        var tenant = await db.Tenants.AsNoTracking()
             .Where(t => t.Id == id)
             .Select(t => new TenantDetails(
                 t.Id,
@@ -270,9 +274,19 @@ public sealed class TenantCatalog(IDbContextFactory<TenancyDbContext> contextFac
                 t.StripeSubscriptionId,
                 t.CreatedAt,
                 t.UpdatedAt,
-                db.Members.Count(m => m.TenantId == t.Id),
-                db.Projects.Count(p => p.TenantId == t.Id)))
+                0,
+                0))
             .FirstOrDefaultAsync(cancellationToken);
+        if (tenant is null)
+        {
+            return null;
+        }
+
+        return tenant with
+        {
+            MemberCount = await db.Members.CountAsync(m => m.TenantId == id, cancellationToken),
+            ProjectCount = await db.Projects.CountAsync(p => p.TenantId == id, cancellationToken),
+        };
     }
 
     /// <summary>

@@ -14,6 +14,9 @@ namespace Tenancy.Core.Tests.Features.Restore;
 public class ChangeCaptureShouldOnPostgres(PostgresDatabase database)
     : ChangeCaptureShould(database), IClassFixture<PostgresDatabase>
 {
+    /// <summary>What the migrations install, or on a Citus cluster what its distribution installs instead (decision 0006).</summary>
+    protected override CaptureStyle Style => PostgresServer.IsCitus ? CaptureStyle.Row : CaptureStyle.Statement;
+
     [Fact]
     public async Task CaptureBinaryCopy()
     {
@@ -102,9 +105,9 @@ public class ChangeCaptureShouldOnPostgres(PostgresDatabase database)
         await using var restore = new NpgsqlConnection(Database.ConnectionString);
         await restore.OpenAsync(Cancellation);
         await using var freeze = await restore.BeginTransactionAsync(Cancellation);
-        await using (var take = new NpgsqlCommand($"SELECT pg_advisory_xact_lock(hashtextextended(@t::text, {ChangeCaptureSql.FreezeLockSeed}))", restore, freeze))
+        await using (var take = new NpgsqlCommand(ChangeCaptureSql.FreezeTenantSql, restore, freeze))
         {
-            take.Parameters.AddWithValue("t", tenant);
+            take.Parameters.AddWithValue("tenant", tenant);
             await take.ExecuteNonQueryAsync(Cancellation);
         }
 
@@ -147,6 +150,12 @@ public sealed class RowLevelCapturePostgresDatabase : PostgresDatabase
     protected override async Task<string> CreateAsync(CancellationToken cancellationToken)
     {
         var connectionString = await base.CreateAsync(cancellationToken);
+        if (PostgresServer.IsCitus)
+        {
+            // Row-level already: the only capture a Citus cluster has (CitusDistribution).
+            return connectionString;
+        }
+
         await using var db = TenancyDatabase.Create(DatabaseProvider.Postgres, connectionString);
         await db.Database.ExecuteSqlRawAsync(
             ChangeCaptureSql.Install(db.GetService<IDesignTimeModel>().Model, DatabaseProvider.Postgres, CaptureStyle.Row),

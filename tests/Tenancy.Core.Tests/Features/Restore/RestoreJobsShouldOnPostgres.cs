@@ -133,7 +133,9 @@ public sealed class RestoreJobsShouldOnPostgres(PostgresDatabase database)
     {
         await using var connection = new NpgsqlConnection(Database.ConnectionString);
         await connection.OpenAsync(Cancellation);
-        await using var command = new NpgsqlCommand("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND mode = 'ExclusiveLock' AND granted", connection);
+        // On Citus the rewind takes it on the worker that holds the tenant's shards: citus_locks sees every node's locks.
+        var locks = PostgresServer.IsCitus ? "citus_locks" : "pg_locks";
+        await using var command = new NpgsqlCommand($"SELECT count(*) FROM {locks} WHERE locktype = 'advisory' AND mode = 'ExclusiveLock' AND granted", connection);
         return (long)(await command.ExecuteScalarAsync(Cancellation))! > 0;
     }
 

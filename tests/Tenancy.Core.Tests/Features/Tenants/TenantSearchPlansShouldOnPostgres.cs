@@ -9,7 +9,7 @@ namespace Tenancy.Core.Tests.Features.Tenants;
 /// sort order, rare ones through their rarest trigrams). Whatever the plan, the answer must be
 /// the one the plain LIKE pattern gives; here the sample is forced on for a small table.
 /// </summary>
-public sealed class TenantSearchPlansShould(PostgresDatabase database) : IClassFixture<PostgresDatabase>, IAsyncLifetime
+public sealed class TenantSearchPlansShouldOnPostgres(PostgresDatabase database) : IClassFixture<PostgresDatabase>, IAsyncLifetime
 {
     private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
 

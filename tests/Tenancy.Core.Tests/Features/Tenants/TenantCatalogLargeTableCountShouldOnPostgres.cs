@@ -10,7 +10,7 @@ namespace Tenancy.Core.Tests.Features.Tenants;
 /// planner's statistics, except where a filter leaves few rows. 45,000 rows, loaded by one
 /// INSERT … SELECT generate_series, then ANALYZE.
 /// </summary>
-public sealed class TenantCatalogLargeTableCountShould(PostgresDatabase database) : IClassFixture<PostgresDatabase>, IAsyncLifetime
+public sealed class TenantCatalogLargeTableCountShouldOnPostgres(PostgresDatabase database) : IClassFixture<PostgresDatabase>, IAsyncLifetime
 {
     private const int Rows = 45_000;
     private const int Suspended = Rows / 1_000;

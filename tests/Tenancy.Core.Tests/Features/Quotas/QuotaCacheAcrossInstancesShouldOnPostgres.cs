@@ -21,7 +21,7 @@ namespace Tenancy.Core.Tests.Features.Quotas;
 /// PostgreSQL database: a change made through one is in force on the other within one refresh
 /// interval (<c>Quotas:CacheRefreshInterval</c>), and usage adds up across them.
 /// </summary>
-public sealed class QuotaCacheAcrossInstancesShould(PostgresDatabase database) : IClassFixture<PostgresDatabase>
+public sealed class QuotaCacheAcrossInstancesShouldOnPostgres(PostgresDatabase database) : IClassFixture<PostgresDatabase>
 {
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(5);
     private static readonly DateTimeOffset Start = new(2026, 4, 7, 12, 0, 0, TimeSpan.Zero);
