@@ -206,9 +206,11 @@ run_tests() {
 }
 
 core_project=""
+e2e_project=""
 for project in "${projects[@]}"; do
   name=$(basename "$project" .csproj)
   [ "$name" = "Tenancy.Core.Tests" ] && core_project=$project
+  [ "$name" = "Tenancy.E2E" ] && e2e_project=$project
   # Tests of the distribution itself (…OnCitus) need the Citus cluster below.
   run_tests "$name" "$project" "$name" --filter-not-class "*OnCitus"
 done
@@ -216,13 +218,24 @@ done
 # ---------------------------------------------------------------- Citus (decision 0006)
 # The PostgreSQL-backed Core tests again, on a coordinator and two workers: Citus built from
 # ../shared/vendor once per machine (scripts/lib/citus.sh), every test database distributed.
-if [ -n "$core_project" ] && [ "${TENANCY_TEST_CITUS_RUN:-1}" != "0" ]; then
+# Then a Chromium smoke test of the portal on the cluster: sign in, search, open a tenant, Stripe
+# webhooks applied through to a suspension, a restore and its undo.
+if { [ -n "$core_project" ] || [ -n "$e2e_project" ]; } && [ "${TENANCY_TEST_CITUS_RUN:-1}" != "0" ]; then
   citus_started=$(date +%s)
   if citus_start; then
     plain_postgres=$TENANCY_TEST_POSTGRES
     export TENANCY_TEST_POSTGRES="$TENANCY_TEST_CITUS"
-    run_tests "Tenancy.Core.Tests on Citus" "$core_project" "Tenancy.Core.Tests.Citus" \
-      --filter-class "*Postgres*" --filter-class "*OnCitus"
+    if [ -n "$core_project" ]; then
+      run_tests "Tenancy.Core.Tests on Citus" "$core_project" "Tenancy.Core.Tests.Citus" \
+        --filter-class "*Postgres*" --filter-class "*OnCitus"
+    fi
+    if [ -n "$e2e_project" ]; then
+      export TENANCY_SCREENSHOT_DIRECTORY="$root/artifacts/screenshots-citus"
+      run_tests "Tenancy.E2E on Citus (smoke)" "$e2e_project" "Tenancy.E2E.Citus" \
+        --filter-class "*StaffSignInShould" --filter-class "*TenantSearchShould" --filter-class "*TenantPageShould" \
+        --filter-class "*BillingSuspensionShould" --filter-class "*StripeWebhookEndpointShould" --filter-class "*TenantRestoreShould"
+      unset TENANCY_SCREENSHOT_DIRECTORY
+    fi
     export TENANCY_TEST_POSTGRES="$plain_postgres"
     say "the Citus run took $(( $(date +%s) - citus_started )) s, its cluster and build included"
   else

@@ -20,8 +20,13 @@ public static class Screenshots
         "*, *::before, *::after { transition: none !important; animation: none !important; caret-color: transparent !important; } " +
         ".mud-ripple-effect { display: none !important; }";
 
-    public static string Directory { get; } = Metadata(
-        Environment.GetEnvironmentVariable(RefreshVariable) == "1" ? "CommittedScreenshotDirectory" : "TestScreenshotDirectory");
+    /// <summary>A folder of its own for a second run of the tests (scripts/test.sh's Citus run), so it does not overwrite the first run's.</summary>
+    public const string DirectoryVariable = "TENANCY_SCREENSHOT_DIRECTORY";
+
+    public static string Directory { get; } =
+        Environment.GetEnvironmentVariable(RefreshVariable) == "1" ? Metadata("CommittedScreenshotDirectory")
+        : Environment.GetEnvironmentVariable(DirectoryVariable) is { Length: > 0 } directory ? directory
+        : Metadata("TestScreenshotDirectory");
 
     /// <summary>Saves the viewport, or the whole scrollable page with <paramref name="fullPage"/>.</summary>
     public static async Task TakeAsync(IPage page, string fileName, bool fullPage = false)

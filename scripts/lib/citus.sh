@@ -155,3 +155,18 @@ citus_stop() {
   rm -rf "$TENANCY_CITUS_DIR"
   unset TENANCY_CITUS_DIR
 }
+
+# citus_create_database NAME: the database on every node with the extensions, the workers
+# registered on the coordinator's; the product's start-up (or `distribute`) then shards it.
+citus_create_database() {
+  local name=$1 port ports
+  read -r -a ports <"$TENANCY_CITUS_DIR/ports"
+  for port in "${ports[@]}"; do
+    citus_psql "$port" postgres -c "CREATE DATABASE \"$name\"" >/dev/null || return 1
+    citus_psql "$port" "$name" -c "CREATE EXTENSION citus; CREATE EXTENSION pg_trgm;" >/dev/null || return 1
+  done
+  citus_psql "${ports[0]}" "$name" -c "SELECT citus_set_coordinator_host('127.0.0.1', ${ports[0]});" >/dev/null || return 1
+  for port in "${ports[@]:1}"; do
+    citus_psql "${ports[0]}" "$name" -c "SELECT citus_add_node('127.0.0.1', $port);" >/dev/null || return 1
+  done
+}

@@ -12,6 +12,11 @@ if (SeedCommand.IsInvoked(args))
     return await SeedCommand.RunAsync(args);
 }
 
+if (DistributeCommand.IsInvoked(args))
+{
+    return await DistributeCommand.RunAsync(args);
+}
+
 var builder = WebApplication.CreateBuilder(args);
 var role = HostRole.From(builder.Configuration);
 builder.AddTenancyCore();

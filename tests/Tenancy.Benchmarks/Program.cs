@@ -7,6 +7,13 @@ using Tenancy.Benchmarks.Webhooks;
 //   quota                  BenchmarkDotNet: cached quota check vs the database lookup (QuotaBenchmark)
 //   webhooks               the Stripe webhook endpoint and event processor on PostgreSQL, ours vs naive
 //   restore --changed N    rewind one tenant with N changed rows inside the browse catalog (PostgreSQL)
+// scripts/bench.sh --citus runs each benchmark on plain PostgreSQL and on a Citus cluster: every
+// BENCH line then says which (TENANCY_BENCH_ENGINE), so the two sit side by side in one output.
+if (Environment.GetEnvironmentVariable("TENANCY_BENCH_ENGINE") is { Length: > 0 } engine)
+{
+    Console.SetOut(new EngineTaggedWriter(Console.Out, engine));
+}
+
 var command = args.FirstOrDefault();
 var options = BenchOptions.Parse(args.Skip(1).ToArray());
 try

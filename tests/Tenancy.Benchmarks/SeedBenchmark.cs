@@ -38,6 +38,12 @@ public static class SeedBenchmark
         var watch = Stopwatch.StartNew();
         await using var db = await services.GetRequiredService<IDbContextFactory<TenancyDbContext>>().CreateDbContextAsync();
         await db.Database.MigrateAsync();
+        var distribution = await Tenancy.Core.Data.Citus.CitusDistribution.ApplyAsync(db);
+        if (distribution.IsCitus)
+        {
+            Console.WriteLine($"# citus: distributed {string.Join(", ", distribution.TablesDistributed)}");
+        }
+
         if (db.Provider == DatabaseProvider.Sqlite)
         {
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;");

@@ -20,22 +20,7 @@ public sealed partial class DatabaseInitializer(
         await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
         if (options.Value.MigrateOnStartup)
         {
-            // A migration that converts data (ChangeLogEntries rewrites the change log) runs as
-            // long as the data takes: not cut off by the usual 30-second command timeout.
-            db.Database.SetCommandTimeout(TimeSpan.FromHours(1));
-
-            // EF reads the migrations history before it creates the table, which on an empty
-            // PostgreSQL database fails and logs an error for a start that is in fact fine.
-            await db.GetService<IHistoryRepository>().CreateIfNotExistsAsync(cancellationToken);
-            await db.Database.MigrateAsync(cancellationToken);
-            LogMigrated(db.Provider);
-
-            // On a Citus cluster: shard what the migrations left on the coordinator (decision 0006).
-            var distribution = await CitusDistribution.ApplyAsync(db, cancellationToken);
-            if (distribution.IsCitus)
-            {
-                LogDistributed(distribution.TablesDistributed.Count, string.Join(", ", distribution.TablesDistributed), distribution.CaptureTriggersInstalled);
-            }
+            await MigrateAsync(cancellationToken);
         }
 
         if (db.Provider == DatabaseProvider.Sqlite)
@@ -58,6 +43,33 @@ public sealed partial class DatabaseInitializer(
             var report = await seeder.SeedAsync(demoTenants, cancellationToken);
             LogSeeded(report.Tenants, report.Elapsed.TotalSeconds, report.TenantsPerSecond);
         }
+    }
+
+    /// <summary>
+    /// Applies the pending migrations and, on a Citus cluster, shards what they left on the
+    /// coordinator (decision 0006); returns what the distribution did.
+    /// </summary>
+    public async Task<CitusDistributionReport> MigrateAsync(CancellationToken cancellationToken = default)
+    {
+        await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
+
+        // A migration that converts data (ChangeLogEntries rewrites the change log) runs as
+        // long as the data takes: not cut off by the usual 30-second command timeout.
+        db.Database.SetCommandTimeout(TimeSpan.FromHours(1));
+
+        // EF reads the migrations history before it creates the table, which on an empty
+        // PostgreSQL database fails and logs an error for a start that is in fact fine.
+        await db.GetService<IHistoryRepository>().CreateIfNotExistsAsync(cancellationToken);
+        await db.Database.MigrateAsync(cancellationToken);
+        LogMigrated(db.Provider);
+
+        var distribution = await CitusDistribution.ApplyAsync(db, cancellationToken);
+        if (distribution.IsCitus)
+        {
+            LogDistributed(distribution.TablesDistributed.Count, string.Join(", ", distribution.TablesDistributed), distribution.CaptureTriggersInstalled);
+        }
+
+        return distribution;
     }
 
     /// <summary>True when the database answers and has every migration applied.</summary>
