@@ -219,7 +219,7 @@ done
 # The PostgreSQL-backed Core tests again, on a coordinator and two workers: Citus built from
 # ../shared/vendor once per machine (scripts/lib/citus.sh), every test database distributed.
 # Then a Chromium smoke test of the portal on the cluster: sign in, search, open a tenant, Stripe
-# webhooks applied through to a suspension, a restore and its undo.
+# webhooks applied through to a suspension, a restore and its undo, isolating a tenant.
 if { [ -n "$core_project" ] || [ -n "$e2e_project" ]; } && [ "${TENANCY_TEST_CITUS_RUN:-1}" != "0" ]; then
   citus_started=$(date +%s)
   if citus_start; then
@@ -233,7 +233,8 @@ if { [ -n "$core_project" ] || [ -n "$e2e_project" ]; } && [ "${TENANCY_TEST_CIT
       export TENANCY_SCREENSHOT_DIRECTORY="$root/artifacts/screenshots-citus"
       run_tests "Tenancy.E2E on Citus (smoke)" "$e2e_project" "Tenancy.E2E.Citus" \
         --filter-class "*StaffSignInShould" --filter-class "*TenantSearchShould" --filter-class "*TenantPageShould" \
-        --filter-class "*BillingSuspensionShould" --filter-class "*StripeWebhookEndpointShould" --filter-class "*TenantRestoreShould"
+        --filter-class "*BillingSuspensionShould" --filter-class "*StripeWebhookEndpointShould" --filter-class "*TenantRestoreShould" \
+        --filter-class "*OnCitus"
       unset TENANCY_SCREENSHOT_DIRECTORY
     fi
     export TENANCY_TEST_POSTGRES="$plain_postgres"

@@ -9,6 +9,7 @@ using Tenancy.Core.Features.Audit;
 using Tenancy.Core.Features.Billing;
 using Tenancy.Core.Features.Quotas;
 using Tenancy.Core.Features.Restore;
+using Tenancy.Core.Features.Sharding;
 using Tenancy.Core.Features.Suspensions;
 using Tenancy.Core.Features.Tenants;
 using Tenancy.Core.Features.Usage;
@@ -57,6 +58,7 @@ public static class TenancyCoreExtensions
         services.AddTenancySuspensions();
         services.AddTenancyBilling();
         services.AddTenancyRestore();
+        services.AddTenancySharding();
         return services;
     }
 

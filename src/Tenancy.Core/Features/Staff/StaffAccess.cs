@@ -28,6 +28,9 @@ public enum StaffCapability
 
     /// <summary>Give a past-due tenant more time to pay (up to <c>Billing:MaxGracePeriod</c>).</summary>
     ExtendGrace,
+
+    /// <summary>Move a tenant's data to a shard of its own on a Citus cluster (decision 0006).</summary>
+    IsolateTenant,
 }
 
 public static class StaffAccess
@@ -51,7 +54,7 @@ public static class StaffAccess
         [.. ViewerCapabilities, StaffCapability.EditQuotas, StaffCapability.Suspend, StaffCapability.ExtendGrace];
 
     private static readonly HashSet<StaffCapability> AdminCapabilities =
-        [.. SupportCapabilities, StaffCapability.Restore, StaffCapability.OperateBilling];
+        [.. SupportCapabilities, StaffCapability.Restore, StaffCapability.OperateBilling, StaffCapability.IsolateTenant];
 }
 
 /// <summary>
@@ -84,6 +87,8 @@ public sealed class StaffForbiddenException(StaffActor actor, StaffCapability ca
         StaffCapability.EditQuotas => "edit quotas",
         StaffCapability.Suspend => "suspend or resume tenants",
         StaffCapability.Restore => "restore tenants",
+        StaffCapability.ExtendGrace => "extend grace periods",
+        StaffCapability.IsolateTenant => "move tenants to shards of their own",
         _ => "operate billing",
     };
 }
