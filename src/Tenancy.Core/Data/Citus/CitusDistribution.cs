@@ -43,6 +43,9 @@ public static class CitusDistribution
         [TenantChangeConfiguration.TableName] = TablePlacement.DistributedByTenant,
     };
 
+    /// <summary>Session advisory lock that serialises <see cref="ApplyAsync"/> across instances ("citusdst").</summary>
+    private const long ApplyLockKey = 0x6369747573647374;
+
     /// <summary>The distribution column of every distributed table.</summary>
     public const string DistributionColumn = "tenant_id";
 
@@ -137,6 +140,9 @@ public static class CitusDistribution
         var model = db.GetService<IDesignTimeModel>().Model;
         var order = DistributionOrder(model);
         await db.Database.OpenConnectionAsync(cancellationToken);
+
+        // Instances starting together: one distributes, the others wait and then find nothing to do.
+        await ExecuteAsync(db, $"SELECT pg_advisory_lock({ApplyLockKey})", cancellationToken);
         try
         {
             // Capture triggers on distributed tables are what Citus calls "unsafe" (they write to
@@ -195,6 +201,15 @@ public static class CitusDistribution
         }
         finally
         {
+            try
+            {
+                await ExecuteAsync(db, $"SELECT pg_advisory_unlock({ApplyLockKey})", CancellationToken.None);
+            }
+            catch (NpgsqlException)
+            {
+                // The session is gone, and its lock with it; the error that ended it is the one to report.
+            }
+
             await db.Database.CloseConnectionAsync();
 
             // Pooled sessions opened before the ALTER DATABASE above lack its setting: start afresh.

@@ -50,6 +50,9 @@ public enum RestoreWindowLimit
 
     /// <summary>Change capture was installed in this database then; nothing earlier was recorded.</summary>
     CaptureInstalled,
+
+    /// <summary>On Citus, the tenant's shards moved to another worker then; changes from before cannot be ordered with those after (decision 0006).</summary>
+    ShardMove,
 }
 
 /// <summary>A restore point that cannot be used; the message says why, in staff's words.</summary>
@@ -224,6 +227,8 @@ public sealed class TenantRewind(IDbContextFactory<TenancyDbContext> contextFact
                     $"The tenant's history starts at {window.OldestRestorable:yyyy-MM-dd HH:mm:ss} UTC, when its data was bulk-loaded without capture; choose a later moment.",
                 RestoreWindowLimit.CaptureInstalled =>
                     $"Changes are recorded from {window.OldestRestorable:yyyy-MM-dd HH:mm:ss} UTC, when change capture was installed; choose a later moment.",
+                RestoreWindowLimit.ShardMove =>
+                    $"The tenant's data moved to another server after {window.OldestRestorable:yyyy-MM-dd HH:mm:ss} UTC; changes from before the move cannot be put in order with those after it, so choose a later moment.",
                 _ =>
                     $"The restore point {pointInTime:yyyy-MM-dd HH:mm:ss} UTC is outside the restore window: changes are kept for {options.Value.Retention.TotalDays:0.#} days, so the oldest restorable moment is {window.OldestRestorable:yyyy-MM-dd HH:mm:ss} UTC.",
             });
@@ -295,7 +300,37 @@ public sealed class TenantRewind(IDbContextFactory<TenancyDbContext> contextFact
             }
         }
 
+        if (db.Provider == DatabaseProvider.Postgres && await CitusDistribution.IsCitusAsync(db, cancellationToken)
+            && await LastChangeBeforeAMoveAsync(db, tenantId, window.OldestRestorable, cancellationToken) is { } moved)
+        {
+            window = window with { OldestRestorable = moved, LimitedBy = RestoreWindowLimit.ShardMove };
+        }
+
         return window;
+    }
+
+    /// <summary>
+    /// On Citus: when the tenant's shards moved to another worker inside the window, the last
+    /// change logged before the move. Each node numbers the log (<c>seq</c>) from its own range
+    /// (the node's group in the top bits), so a row's changes from before and after a move cannot
+    /// be put in order; a restore may go back only as far as the move (decision 0006). Changes
+    /// from before the table was distributed (the coordinator's range, below 2^48) all come
+    /// before any worker's and need no guard.
+    /// </summary>
+    private static async Task<DateTime?> LastChangeBeforeAMoveAsync(TenancyDbContext db, Guid tenantId, DateTime from, CancellationToken cancellationToken)
+    {
+        var moved = await db.Database.SqlQueryRaw<DateTime?>(
+            """
+            SELECT max(changed_at) AS "Value" FROM tenant_changes
+            WHERE tenant_id = @tenant AND changed_at > @from AND op <> 'L' AND seq >= 281474976710656
+              AND (seq >> 48) <> (SELECT seq >> 48 FROM tenant_changes
+                                  WHERE tenant_id = @tenant AND op <> 'L' AND seq >= 281474976710656
+                                  ORDER BY changed_at DESC, seq DESC LIMIT 1)
+            """,
+            new Npgsql.NpgsqlParameter("tenant", tenantId),
+            new Npgsql.NpgsqlParameter("from", from))
+            .SingleAsync(cancellationToken);
+        return moved is { } at ? DateTime.SpecifyKind(at, DateTimeKind.Utc) : null;
     }
 
     /// <summary>The captured tables, each after the captured tables it references.</summary>

@@ -103,6 +103,60 @@ public sealed class TenantShardServiceShouldOnCitus(PostgresDatabase database) :
     }
 
     [Fact]
+    public async Task RestoreOnlyBackToWhenTheTenantsShardsMovedToAnotherWorker()
+    {
+        var tenant = await Data.CreateTenantAsync();
+        await Data.AddProjectsAsync(tenant, "first", 3);
+        var placement = await Service.IsolateAsync(Admin, tenant, "Its own shard, then a worker of its own", Cancellation);
+        var beforeTheMove = await RestoreTestData.MomentAsync();
+        await Data.AddProjectsAsync(tenant, "before the move", 2);
+
+        await MoveAsync(placement);
+        var moved = await Service.GetPlacementAsync(tenant, Cancellation);
+        await Data.AddProjectsAsync(tenant, "after the move", 2);
+        var window = await Rewind.GetWindowAsync(tenant, Cancellation);
+        var refused = await Assert.ThrowsAsync<RestoreRefusedException>(() => Rewind.RewindAsync(tenant, beforeTheMove, "test", Cancellation));
+        var afterTheMove = await RestoreTestData.MomentAsync();
+        var atMoment = await Data.SnapshotAsync(tenant);
+        await Data.AddProjectsAsync(tenant, "imported", 3, withItem: true);
+        await Rewind.RewindAsync(tenant, afterTheMove, "test", Cancellation);
+
+        Assert.NotEqual(placement.Node, moved!.Node);
+        Assert.Equal(RestoreWindowLimit.ShardMove, window.LimitedBy);
+        Assert.True(window.OldestRestorable > beforeTheMove, $"{window.OldestRestorable:O} should be after {beforeTheMove:O}");
+        Assert.Contains("moved to another server", refused.Message, StringComparison.Ordinal);
+        Assert.Equal(atMoment, await Data.SnapshotAsync(tenant));
+    }
+
+    /// <summary>Moves the tenant's shard group to the other worker, as the rebalancer would.</summary>
+    private async Task MoveAsync(TenantPlacement placement)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(database.ConnectionString);
+        await connection.OpenAsync(Cancellation);
+        var source = placement.Node.Split(':');
+        await using var target = new Npgsql.NpgsqlCommand(
+            "SELECT nodename, nodeport FROM pg_dist_node WHERE groupid <> 0 AND NOT (nodename = @h AND nodeport = @p) LIMIT 1", connection);
+        target.Parameters.AddWithValue("h", source[0]);
+        target.Parameters.AddWithValue("p", int.Parse(source[1], System.Globalization.CultureInfo.InvariantCulture));
+        string host;
+        int port;
+        await using (var reader = await target.ExecuteReaderAsync(Cancellation))
+        {
+            Assert.True(await reader.ReadAsync(Cancellation), "the cluster has one worker: nowhere to move to");
+            (host, port) = (reader.GetString(0), reader.GetInt32(1));
+        }
+
+        await using var move = new Npgsql.NpgsqlCommand(
+            "SELECT citus_move_shard_placement(@s, @sh, @sp, @th, @tp, shard_transfer_mode => 'block_writes')", connection);
+        move.Parameters.AddWithValue("s", placement.ShardId);
+        move.Parameters.AddWithValue("sh", source[0]);
+        move.Parameters.AddWithValue("sp", int.Parse(source[1], System.Globalization.CultureInfo.InvariantCulture));
+        move.Parameters.AddWithValue("th", host);
+        move.Parameters.AddWithValue("tp", port);
+        await move.ExecuteNonQueryAsync(Cancellation);
+    }
+
+    [Fact]
     public async Task RefuseToIsolateATenantTwiceAndAnUnknownOne()
     {
         var tenant = await Data.CreateTenantAsync();
