@@ -11,6 +11,7 @@ namespace Tenancy.E2E.Features.Sharding;
 /// On the Citus cluster only (scripts/test.sh's Citus run takes …OnCitus classes; the plain run
 /// leaves them out): an Admin moves a large tenant to shards of its own from the tenant page.
 /// </summary>
+[Collection(ShardingCollection.Name)]
 public sealed class TenantIsolationShouldOnCitus(PortalFixture portal)
 {
     private static readonly Tenant Osprey = new()
