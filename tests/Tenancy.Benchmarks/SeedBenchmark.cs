@@ -19,9 +19,6 @@ public static class SeedBenchmark
         return report is null ? 1 : 0;
     }
 
-    /// <summary>Seed of the catalog's search sample in every benchmark (see <see cref="CreateServices"/>).</summary>
-    public const int BenchSampleSeed = 20_261_203;
-
     /// <summary>The tenancy database and catalog for the chosen provider, as the app wires them.</summary>
     public static ServiceProvider CreateServices(BenchOptions options)
     {
@@ -30,10 +27,7 @@ public static class SeedBenchmark
             : options.Connection ?? throw new BenchOptionsException("--provider sqlite needs --connection \"Data Source=...\"");
         return new ServiceCollection()
             .AddTenancyDatabase(options.Provider, connectionString, Directory.GetCurrentDirectory())
-            // One fixed sample seed: the same data draws the same sample, so the same search takes
-            // the same plan in every run and on both engines of `--citus` (the plan changes the speed,
-            // never the rows; a random draw near a plan's switch point made runs differ 3×).
-            .AddSingleton(provider => new TenantCatalog(provider.GetRequiredService<IDbContextFactory<TenancyDbContext>>()) { SampleSeed = BenchSampleSeed })
+            .AddSingleton<TenantCatalog>()
             .AddSingleton<Microsoft.Extensions.Logging.ILogger<DemoDataSeeder>, PhaseLogger>()
             .AddSingleton<DemoDataSeeder>()
             .BuildServiceProvider();
