@@ -26,7 +26,7 @@ public enum StripeEventState
 
 /// <summary>
 /// One Stripe event in the inbox, keyed by Stripe's event id so a redelivery is the same row.
-/// Control plane. On Citus it is distributed by its own id (nothing else is unique).
+/// Control plane: on Citus a queue on the coordinator, where <c>SKIP LOCKED</c> claims behave (decision 0006).
 /// </summary>
 public sealed class StripeEvent
 {

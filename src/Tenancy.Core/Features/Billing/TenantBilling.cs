@@ -2,7 +2,7 @@ namespace Tenancy.Core.Features.Billing;
 
 /// <summary>
 /// A tenant's billing state as the Stripe events have left it. Control plane: a restore never
-/// rewinds it. One row per tenant with billing, keyed (and on Citus distributed) by tenant id.
+/// rewinds it. One row per tenant with billing, keyed by tenant id (on Citus on the coordinator, decision 0006).
 /// </summary>
 public sealed class TenantBilling
 {

@@ -1,8 +1,8 @@
 namespace Tenancy.Core.Features.Plans;
 
 /// <summary>
-/// A subscription plan. Plans are a small shared lookup table (a Citus reference table):
-/// tenant-owned rows may point at a plan, a plan never points at tenant data.
+/// A subscription plan. Plans are a small shared lookup table (on Citus on the coordinator with
+/// the catalog, decision 0006): tenant-owned rows may point at a plan, a plan never points at tenant data.
 /// </summary>
 public sealed class Plan
 {

@@ -13,7 +13,7 @@ internal sealed class RestoreJobConfiguration : IEntityTypeConfiguration<Restore
     {
         job.ToTable("restore_jobs");
 
-        // Keyed and distributed by tenant, like suspensions (Citus colocates it with the tenant).
+        // Keyed by tenant, like suspensions; a queue, so on Citus it stays on the coordinator (decision 0006).
         job.HasKey(j => new { j.TenantId, j.Id });
         job.Property(j => j.Kind).HasConversion<string>().HasMaxLength(16);
         job.Property(j => j.State).HasConversion<string>().HasMaxLength(16);

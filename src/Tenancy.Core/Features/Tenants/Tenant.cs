@@ -4,8 +4,9 @@ namespace Tenancy.Core.Features.Tenants;
 
 /// <summary>
 /// A tenant organisation in the catalog. Control plane: a per-tenant restore never rewinds it.
-/// Distributed by <see cref="Id"/> on Citus, so nothing unique is declared here except the key:
-/// slug uniqueness lives in <see cref="TenantSlug"/>.
+/// On Citus a plain table on the coordinator with the rest of the control plane (decision 0006).
+/// Nothing unique is declared here except the key, so the catalog could also be sharded by
+/// <see cref="Id"/> (the first design): slug uniqueness lives in <see cref="TenantSlug"/>.
 /// </summary>
 public sealed class Tenant
 {
