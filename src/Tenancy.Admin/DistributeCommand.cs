@@ -1,7 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata;
-using Tenancy.Core;
 using Tenancy.Core.Data;
 using Tenancy.Core.Data.Citus;
 
@@ -19,10 +18,7 @@ internal static class DistributeCommand
 
     public static async Task<int> RunAsync(string[] args)
     {
-        var builder = Host.CreateApplicationBuilder(args[1..]);
-        builder.Configuration["Database:DemoTenants"] = "0";
-        builder.AddTenancyCore();
-        using var host = builder.Build();
+        using var host = SeedCommand.BuildHost(args);
 
         var report = await host.Services.GetRequiredService<DatabaseInitializer>().MigrateAsync();
         if (!report.IsCitus)

@@ -29,10 +29,7 @@ internal static class SeedCommand
             return 2;
         }
 
-        var builder = Host.CreateApplicationBuilder(args[1..]);
-        builder.Configuration["Database:DemoTenants"] = "0";
-        builder.AddTenancyCore();
-        using var host = builder.Build();
+        using var host = BuildHost(args);
         using var cancel = new CancellationTokenSource();
         Console.CancelKeyPress += (_, e) =>
         {
@@ -48,5 +45,17 @@ internal static class SeedCommand
             $"Seeded {report.Tenants:N0} tenants and {report.TenantDataRows:N0} tenant data rows in {report.Elapsed.TotalSeconds:F1} s " +
             $"({report.TenantsPerSecond:N0} tenants/s)");
         return 0;
+    }
+
+    /// <summary>
+    /// The database and the Core services for a command (<c>seed</c>, <c>distribute</c>) from the
+    /// portal's configuration and the arguments after the command's name; no demo seeding, no web.
+    /// </summary>
+    internal static IHost BuildHost(string[] args)
+    {
+        var builder = Host.CreateApplicationBuilder(args[1..]);
+        builder.Configuration["Database:DemoTenants"] = "0";
+        builder.AddTenancyCore();
+        return builder.Build();
     }
 }

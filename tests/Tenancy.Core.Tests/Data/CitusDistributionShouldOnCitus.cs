@@ -32,7 +32,7 @@ public sealed class CitusDistributionShouldOnCitus(PostgresDatabase database) : 
         await using var db = database.CreateContext();
         var model = db.GetService<IDesignTimeModel>().Model;
 
-        var distributed = await QueryAsync(
+        var distributed = await database.QueryAsync(
             "SELECT logicalrelid::regclass::text || ':' || partmethod::text || ':' || colocationid FROM pg_dist_partition p WHERE NOT EXISTS (SELECT 1 FROM pg_inherits i WHERE i.inhrelid = p.logicalrelid) ORDER BY 1");
 
         var planned = CitusDistribution.PlanFor(model).Where(t => t.Placement == TablePlacement.DistributedByTenant).Select(t => t.Table)
@@ -48,7 +48,7 @@ public sealed class CitusDistributionShouldOnCitus(PostgresDatabase database) : 
         await using var db = database.CreateContext();
         var model = db.GetService<IDesignTimeModel>().Model;
 
-        var triggers = await QueryAsync(
+        var triggers = await database.QueryAsync(
             "SELECT tgrelid::regclass::text || ':' || tgname FROM pg_trigger WHERE NOT tgisinternal AND tgname LIKE '%\\_capture%' ORDER BY 1");
 
         var expected = TenantDataTables.From(model).Select(e => e.GetTableName()!)
@@ -140,18 +140,4 @@ public sealed class CitusDistributionShouldOnCitus(PostgresDatabase database) : 
         return plan.ToString();
     }
 
-    private async Task<List<string>> QueryAsync(string sql)
-    {
-        await using var connection = new NpgsqlConnection(database.ConnectionString);
-        await connection.OpenAsync(Cancellation);
-        await using var command = new NpgsqlCommand(sql, connection);
-        await using var reader = await command.ExecuteReaderAsync(Cancellation);
-        var values = new List<string>();
-        while (await reader.ReadAsync(Cancellation))
-        {
-            values.Add(reader.GetString(0));
-        }
-
-        return values;
-    }
 }

@@ -1,4 +1,3 @@
-using Npgsql;
 using Tenancy.Core.Tests.Infrastructure;
 
 namespace Tenancy.Core.Tests.Data;
@@ -6,12 +5,10 @@ namespace Tenancy.Core.Tests.Data;
 /// <summary>PostgreSQL only: the migrations create what the tenant list's queries rely on.</summary>
 public sealed class PostgresSchemaShould(PostgresDatabase database) : IClassFixture<PostgresDatabase>
 {
-    private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
-
     [Fact]
     public async Task HaveTheTrigramExtension()
     {
-        var extensions = await QueryAsync("SELECT extname FROM pg_extension");
+        var extensions = await database.QueryAsync("SELECT extname FROM pg_extension");
 
         Assert.Contains("pg_trgm", extensions);
     }
@@ -42,7 +39,7 @@ public sealed class PostgresSchemaShould(PostgresDatabase database) : IClassFixt
     [Fact]
     public async Task ComputeTheSearchTextInTheDatabase()
     {
-        var generated = await QueryAsync(
+        var generated = await database.QueryAsync(
             "SELECT column_name FROM information_schema.columns WHERE table_name = 'tenants' AND is_generated = 'ALWAYS'");
 
         Assert.Equal(["search_text"], generated);
@@ -53,7 +50,7 @@ public sealed class PostgresSchemaShould(PostgresDatabase database) : IClassFixt
     {
         // Citus rejects these on distributed tables (DESIGN.md); checked on the schema the
         // migrations built, so hand-written SQL in a migration is covered too.
-        var offending = await QueryAsync(
+        var offending = await database.QueryAsync(
             """
             SELECT format('%s.%s ON DELETE %s ON UPDATE %s', c.conrelid::regclass, c.conname, c.confdeltype, c.confupdtype)
             FROM pg_constraint c
@@ -63,27 +60,13 @@ public sealed class PostgresSchemaShould(PostgresDatabase database) : IClassFixt
                           WHERE a.attname = 'tenant_id' AND NOT a.attisdropped
                             AND a.attrelid IN (c.conrelid, c.confrelid))
             """);
-        var foreignKeys = await QueryAsync("SELECT conname::text FROM pg_constraint WHERE contype = 'f'");
+        var foreignKeys = await database.QueryAsync("SELECT conname::text FROM pg_constraint WHERE contype = 'f'");
 
         Assert.NotEmpty(foreignKeys);
         Assert.Empty(offending);
     }
 
     private Task<List<string>> TenantIndexesAsync() =>
-        QueryAsync("SELECT indexdef FROM pg_indexes WHERE schemaname = 'public' AND tablename = 'tenants'");
+        database.QueryAsync("SELECT indexdef FROM pg_indexes WHERE schemaname = 'public' AND tablename = 'tenants'");
 
-    private async Task<List<string>> QueryAsync(string sql)
-    {
-        await using var connection = new NpgsqlConnection(database.ConnectionString);
-        await connection.OpenAsync(Cancellation);
-        await using var command = new NpgsqlCommand(sql, connection);
-        await using var reader = await command.ExecuteReaderAsync(Cancellation);
-        var values = new List<string>();
-        while (await reader.ReadAsync(Cancellation))
-        {
-            values.Add(reader.GetString(0));
-        }
-
-        return values;
-    }
 }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
@@ -116,12 +117,32 @@ public static class CitusDistribution
         END $$
         """;
 
-    /// <summary>True when the database has the <c>citus</c> extension (the product then runs distributed).</summary>
-    public static async Task<bool> IsCitusAsync(TenancyDbContext db, CancellationToken cancellationToken = default) =>
-        db.Provider == DatabaseProvider.Postgres
-        && await db.Database
+    /// <summary>
+    /// True when the database has the <c>citus</c> extension (the product then runs distributed).
+    /// Asked once per database for the life of the process: the tenant page, every preview and
+    /// rewind ask it, and a database becomes a cluster only with a deploy step and a restart.
+    /// </summary>
+    public static async Task<bool> IsCitusAsync(TenancyDbContext db, CancellationToken cancellationToken = default)
+    {
+        if (db.Provider != DatabaseProvider.Postgres)
+        {
+            return false;
+        }
+
+        var database = db.Database.GetConnectionString() ?? "";
+        if (KnownDatabases.TryGetValue(database, out var known))
+        {
+            return known;
+        }
+
+        var isCitus = await db.Database
             .SqlQueryRaw<bool>("SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'citus') AS \"Value\"")
             .SingleAsync(cancellationToken);
+        KnownDatabases[database] = isCitus;
+        return isCitus;
+    }
+
+    private static readonly ConcurrentDictionary<string, bool> KnownDatabases = new(StringComparer.Ordinal);
 
     /// <summary>
     /// Brings a migrated Citus database into the planned shape, doing only what is missing: shards

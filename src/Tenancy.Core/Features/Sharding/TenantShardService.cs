@@ -1,6 +1,4 @@
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Storage;
-using Npgsql;
 using Tenancy.Core.Data;
 using Tenancy.Core.Data.Citus;
 using Tenancy.Core.Features.Audit;
@@ -75,8 +73,6 @@ public sealed class TenantShardService(IDbContextFactory<TenancyDbContext> conte
             throw new KeyNotFoundException($"No tenant has the id {tenantId}.");
         }
 
-        // Several minutes for a large tenant: the copy is the work.
-        db.Database.SetCommandTimeout(TimeSpan.FromHours(1));
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var before = await PlacementAsync(db, tenantId, cancellationToken);
         if (before.Isolated)
@@ -84,10 +80,12 @@ public sealed class TenantShardService(IDbContextFactory<TenancyDbContext> conte
             throw new TenantIsolationException($"The tenant already has shards of its own (shard {before.ShardId} on {before.Node}).");
         }
 
-        await using (var isolate = Command(db,
+        await using (var isolate = TenantRewind.Command(db,
             $"SELECT isolate_tenant_to_new_shard('{TenantChangeConfiguration.TableName}', @tenant, 'CASCADE', shard_transfer_mode => 'block_writes')",
-            tenantId))
+            tenantId, since: null))
         {
+            // Several minutes for a large tenant: the copy is the work.
+            isolate.CommandTimeout = (int)TimeSpan.FromHours(1).TotalSeconds;
             await isolate.ExecuteNonQueryAsync(cancellationToken);
         }
 
@@ -101,7 +99,7 @@ public sealed class TenantShardService(IDbContextFactory<TenancyDbContext> conte
     private static async Task<TenantPlacement> PlacementAsync(TenancyDbContext db, Guid tenantId, CancellationToken cancellationToken)
     {
         await db.Database.OpenConnectionAsync(cancellationToken);
-        await using var command = Command(db, PlacementSql, tenantId);
+        await using var command = TenantRewind.Command(db, PlacementSql, tenantId, since: null);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         if (!await reader.ReadAsync(cancellationToken))
         {
@@ -109,17 +107,5 @@ public sealed class TenantShardService(IDbContextFactory<TenancyDbContext> conte
         }
 
         return new TenantPlacement(reader.GetInt64(0), reader.GetString(1), reader.GetBoolean(2));
-    }
-
-    private static NpgsqlCommand Command(TenancyDbContext db, string sql, Guid tenantId)
-    {
-        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
-        var command = new NpgsqlCommand(sql, connection)
-        {
-            Transaction = (NpgsqlTransaction?)db.Database.CurrentTransaction?.GetDbTransaction(),
-            CommandTimeout = db.Database.GetCommandTimeout() ?? 30,
-        };
-        command.Parameters.AddWithValue("tenant", tenantId);
-        return command;
     }
 }
