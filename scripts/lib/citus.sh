@@ -117,10 +117,7 @@ citus_start_node() {
     echo "citus.shard_count = 8"       # tests: fewer shards, less DDL fan-out (production keeps 32)
     echo "${TENANCY_PG_EXTRA_CONF:-}"
   } >>"$dir/data/postgresql.conf"
-  port=$(pg_free_port) || { echo "citus: no free port" >&2; return 1; }
-  pg_as_owner "$TENANCY_PG_BIN/pg_ctl" -D "$dir/data" -o "-p $port" -l "$dir/server.log" -w -t 60 start >/dev/null \
-    || { cat "$dir/server.log" >&2; return 1; }
-  echo "$port"
+  pg_start_cluster "$dir/data" "$dir/server.log"
 }
 
 citus_psql() {

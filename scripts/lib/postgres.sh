@@ -14,14 +14,39 @@ pg_find_bin() {
   export TENANCY_PG_BIN
 }
 
+# A port in 55432-55532 that nothing listens on and no socket uses: a client connection's local
+# port can sit in this range too (it is inside Linux's ephemeral range), and a server cannot bind
+# it then. Ports given as arguments are skipped (ones a start just failed on).
 pg_free_port() {
-  local port
+  local port skip
   for port in $(seq 55432 55532); do
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+    for skip in "$@"; do [ "$port" = "$skip" ] && continue 2; done
+    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && continue
+    if command -v ss >/dev/null && [ -n "$(ss -Htan "( sport = :$port )" 2>/dev/null)" ]; then
+      continue
+    fi
+    echo "$port"
+    return 0
+  done
+  return 1
+}
+
+# pg_start_cluster DATADIR LOGFILE: starts the cluster on a free port and prints the port. A port
+# can be taken between the check and the start (another process's connection); then it tries the
+# next one, up to five times.
+pg_start_cluster() {
+  local data=$1 log=$2 port tried=() attempt
+  for attempt in 1 2 3 4 5; do
+    port=$(pg_free_port "${tried[@]}") || { echo "postgres: no free port in 55432-55532" >&2; return 1; }
+    if pg_as_owner "$TENANCY_PG_BIN/pg_ctl" -D "$data" -o "-p $port" -l "$log" -w -t 60 start >/dev/null; then
       echo "$port"
       return 0
     fi
+    grep -q "could not bind\|Address already in use" "$log" 2>/dev/null || { cat "$log" >&2; return 1; }
+    echo "postgres: port $port was taken as the server started; trying another (attempt $attempt)" >&2
+    tried+=("$port")
   done
+  cat "$log" >&2
   return 1
 }
 
@@ -55,11 +80,8 @@ pg_start() {
     echo "checkpoint_timeout = 30min"
     echo "${TENANCY_PG_EXTRA_CONF:-}"
   } >>"$TENANCY_PG_DATA/data/postgresql.conf"
-  TENANCY_PG_PORT=$(pg_free_port) || { echo "postgres: no free port in 55432-55532" >&2; return 1; }
+  TENANCY_PG_PORT=$(pg_start_cluster "$TENANCY_PG_DATA/data" "$TENANCY_PG_DATA/server.log") || return 1
   export TENANCY_PG_PORT
-  pg_as_owner "$TENANCY_PG_BIN/pg_ctl" -D "$TENANCY_PG_DATA/data" -o "-p $TENANCY_PG_PORT" \
-    -l "$TENANCY_PG_DATA/server.log" -w -t 60 start >/dev/null \
-    || { cat "$TENANCY_PG_DATA/server.log" >&2; return 1; }
   export TENANCY_TEST_POSTGRES="Host=127.0.0.1;Port=$TENANCY_PG_PORT;Username=postgres;Database=postgres;Pooling=true;Maximum Pool Size=50"
   echo "postgres: throwaway cluster on 127.0.0.1:$TENANCY_PG_PORT ($TENANCY_PG_DATA)" >&2
 }
