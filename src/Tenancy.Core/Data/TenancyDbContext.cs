@@ -45,6 +45,20 @@ public abstract class TenancyDbContext(DbContextOptions options) : DbContext(opt
 
     public DbSet<UsageCounter> UsageCounters => Set<UsageCounter>();
 
+    public DbSet<UsageBucket> UsageBuckets => Set<UsageBucket>();
+
+    public DbSet<UsageDay> UsageDays => Set<UsageDay>();
+
+    public DbSet<QuotaPressure> QuotaPressure => Set<QuotaPressure>();
+
+    public DbSet<UsageFlush> UsageFlushes => Set<UsageFlush>();
+
+    public DbSet<UsageWatermark> UsageWatermarks => Set<UsageWatermark>();
+
+    public DbSet<UsageApiKey> UsageApiKeys => Set<UsageApiKey>();
+
+    public DbSet<UsageIngestId> UsageIngestIds => Set<UsageIngestId>();
+
     public DbSet<StripeEvent> StripeEvents => Set<StripeEvent>();
 
     public DbSet<TenantBilling> TenantBillings => Set<TenantBilling>();

@@ -32,6 +32,12 @@ public static class CitusDistribution
         ["tenant_quota_sets"] = TablePlacement.Coordinator,
         ["tenant_quota_overrides"] = TablePlacement.Coordinator,
         ["usage_counters"] = TablePlacement.Coordinator,
+        ["usage_buckets"] = TablePlacement.Coordinator, // the rollup's queue, claimed with SKIP LOCKED
+        ["usage_flushes"] = TablePlacement.Coordinator,
+        ["usage_watermarks"] = TablePlacement.Coordinator,
+        ["quota_pressure"] = TablePlacement.Coordinator, // ordered across all tenants by the fleet page
+        ["usage_api_keys"] = TablePlacement.Coordinator,
+        ["usage_ingest_ids"] = TablePlacement.Coordinator,
         ["tenant_billing"] = TablePlacement.Coordinator,
         ["suspensions"] = TablePlacement.Coordinator,
         ["restore_jobs"] = TablePlacement.Coordinator,
@@ -42,6 +48,10 @@ public static class CitusDistribution
         // The change log grows with every write of tenant data and is read one tenant at a
         // time: beside that tenant's rows, so the capture trigger writes to its own shard.
         [TenantChangeConfiguration.TableName] = TablePlacement.DistributedByTenant,
+
+        // Usage over time: hundreds of rows per tenant, read one tenant at a time by its charts
+        // (decision 0008). Control plane in meaning (never rewound), tenant data in size.
+        ["usage_days"] = TablePlacement.DistributedByTenant,
     };
 
     /// <summary>Session advisory lock that serialises <see cref="ApplyAsync"/> across instances ("citusdst").</summary>

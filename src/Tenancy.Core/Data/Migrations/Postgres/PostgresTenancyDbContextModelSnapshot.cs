@@ -1022,6 +1022,153 @@ namespace Tenancy.Core.Data.Migrations.Postgres
                     b.ToTable("tenant_slugs", (string)null);
                 });
 
+            modelBuilder.Entity("Tenancy.Core.Features.Usage.QuotaPressure", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<string>("Metric")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("metric");
+
+                    b.Property<long>("Limit")
+                        .HasColumnType("bigint")
+                        .HasColumnName("limit");
+
+                    b.Property<DateTime?>("ProjectedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("projected_at");
+
+                    b.Property<double>("Ratio")
+                        .HasColumnType("double precision")
+                        .HasColumnName("ratio");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<long>("Used")
+                        .HasColumnType("bigint")
+                        .HasColumnName("used");
+
+                    b.HasKey("TenantId", "Metric");
+
+                    b.HasIndex(new[] { "Ratio", "TenantId" }, "ix_quota_pressure_ratio")
+                        .IsDescending(true, false);
+
+                    b.ToTable("quota_pressure", (string)null);
+                });
+
+            modelBuilder.Entity("Tenancy.Core.Features.Usage.UsageApiKey", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("created_by");
+
+                    b.Property<DateTime?>("LastUsedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_used_at");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("name");
+
+                    b.Property<string>("Prefix")
+                        .IsRequired()
+                        .HasMaxLength(12)
+                        .HasColumnType("character varying(12)")
+                        .HasColumnName("prefix");
+
+                    b.Property<int?>("RatePerSecond")
+                        .HasColumnType("integer")
+                        .HasColumnName("rate_per_second");
+
+                    b.Property<DateTime?>("RevokedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("revoked_at");
+
+                    b.Property<string>("RevokedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("revoked_by");
+
+                    b.Property<string>("SecretHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("secret_hash");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("SecretHash")
+                        .IsUnique();
+
+                    b.ToTable("usage_api_keys", (string)null);
+                });
+
+            modelBuilder.Entity("Tenancy.Core.Features.Usage.UsageBucket", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<long>("Amount")
+                        .HasColumnType("bigint")
+                        .HasColumnName("amount");
+
+                    b.Property<string>("Metric")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("metric");
+
+                    b.Property<DateTime>("Minute")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("minute");
+
+                    b.Property<DateTime>("RecordedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("recorded_at");
+
+                    b.Property<DateTime?>("RolledUpAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("rolled_up_at");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("RolledUpAt")
+                        .HasFilter("rolled_up_at IS NOT NULL");
+
+                    b.HasIndex("TenantId", "Metric", "Minute");
+
+                    b.HasIndex(new[] { "Id" }, "ix_usage_buckets_pending")
+                        .HasFilter("rolled_up_at IS NULL");
+
+                    b.ToTable("usage_buckets", (string)null);
+                });
+
             modelBuilder.Entity("Tenancy.Core.Features.Usage.UsageCounter", b =>
                 {
                     b.Property<Guid>("TenantId")
@@ -1050,6 +1197,182 @@ namespace Tenancy.Core.Data.Migrations.Postgres
                     b.HasKey("TenantId", "Metric", "Period");
 
                     b.ToTable("usage_counters", (string)null);
+                });
+
+            modelBuilder.Entity("Tenancy.Core.Features.Usage.UsageDay", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<string>("Metric")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("metric");
+
+                    b.Property<DateTime>("Day")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("day");
+
+                    b.Property<long>("Amount")
+                        .HasColumnType("bigint")
+                        .HasColumnName("amount");
+
+                    b.Property<long?>("H00")
+                        .HasColumnType("bigint")
+                        .HasColumnName("h00");
+
+                    b.Property<long?>("H01")
+                        .HasColumnType("bigint")
+                        .HasColumnName("h01");
+
+                    b.Property<long?>("H02")
+                        .HasColumnType("bigint")
+                        .HasColumnName("h02");
+
+                    b.Property<long?>("H03")
+                        .HasColumnType("bigint")
+                        .HasColumnName("h03");
+
+                    b.Property<long?>("H04")
+                        .HasColumnType("bigint")
+                        .HasColumnName("h04");
+
+                    b.Property<long?>("H05")
+                        .HasColumnType("bigint")
+                        .HasColumnName("h05");
+
+                    b.Property<long?>("H06")
+                        .HasColumnType("bigint")
+                        .HasColumnName("h06");
+
+                    b.Property<long?>("H07")
+                        .HasColumnType("bigint")
+                        .HasColumnName("h07");
+
+                    b.Property<long?>("H08")
+                        .HasColumnType("bigint")
+                        .HasColumnName("h08");
+
+                    b.Property<long?>("H09")
+                        .HasColumnType("bigint")
+                        .HasColumnName("h09");
+
+                    b.Property<long?>("H10")
+                        .HasColumnType("bigint")
+                        .HasColumnName("h10");
+
+                    b.Property<long?>("H11")
+                        .HasColumnType("bigint")
+                        .HasColumnName("h11");
+
+                    b.Property<long?>("H12")
+                        .HasColumnType("bigint")
+                        .HasColumnName("h12");
+
+                    b.Property<long?>("H13")
+                        .HasColumnType("bigint")
+                        .HasColumnName("h13");
+
+                    b.Property<long?>("H14")
+                        .HasColumnType("bigint")
+                        .HasColumnName("h14");
+
+                    b.Property<long?>("H15")
+                        .HasColumnType("bigint")
+                        .HasColumnName("h15");
+
+                    b.Property<long?>("H16")
+                        .HasColumnType("bigint")
+                        .HasColumnName("h16");
+
+                    b.Property<long?>("H17")
+                        .HasColumnType("bigint")
+                        .HasColumnName("h17");
+
+                    b.Property<long?>("H18")
+                        .HasColumnType("bigint")
+                        .HasColumnName("h18");
+
+                    b.Property<long?>("H19")
+                        .HasColumnType("bigint")
+                        .HasColumnName("h19");
+
+                    b.Property<long?>("H20")
+                        .HasColumnType("bigint")
+                        .HasColumnName("h20");
+
+                    b.Property<long?>("H21")
+                        .HasColumnType("bigint")
+                        .HasColumnName("h21");
+
+                    b.Property<long?>("H22")
+                        .HasColumnType("bigint")
+                        .HasColumnName("h22");
+
+                    b.Property<long?>("H23")
+                        .HasColumnType("bigint")
+                        .HasColumnName("h23");
+
+                    b.HasKey("TenantId", "Metric", "Day");
+
+                    b.ToTable("usage_days", (string)null);
+                });
+
+            modelBuilder.Entity("Tenancy.Core.Features.Usage.UsageFlush", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTime>("FlushedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("flushed_at");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("FlushedAt");
+
+                    b.ToTable("usage_flushes", (string)null);
+                });
+
+            modelBuilder.Entity("Tenancy.Core.Features.Usage.UsageIngestId", b =>
+                {
+                    b.Property<Guid>("ApiKeyId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("api_key_id");
+
+                    b.Property<string>("EventId")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("event_id");
+
+                    b.Property<DateTime>("ReceivedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("received_at");
+
+                    b.HasKey("ApiKeyId", "EventId");
+
+                    b.HasIndex("ReceivedAt");
+
+                    b.ToTable("usage_ingest_ids", (string)null);
+                });
+
+            modelBuilder.Entity("Tenancy.Core.Features.Usage.UsageWatermark", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("name");
+
+                    b.Property<DateTime>("Value")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("value");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("usage_watermarks", (string)null);
                 });
 
             modelBuilder.Entity("Tenancy.Core.Features.Billing.TenantBilling", b =>
@@ -1184,6 +1507,15 @@ namespace Tenancy.Core.Data.Migrations.Postgres
                     b.HasOne("Tenancy.Core.Features.Tenants.Tenant", null)
                         .WithMany()
                         .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Tenancy.Core.Features.Usage.UsageIngestId", b =>
+                {
+                    b.HasOne("Tenancy.Core.Features.Usage.UsageApiKey", null)
+                        .WithMany()
+                        .HasForeignKey("ApiKeyId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

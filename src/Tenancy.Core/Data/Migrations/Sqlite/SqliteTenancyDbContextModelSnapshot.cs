@@ -1005,6 +1005,151 @@ namespace Tenancy.Core.Data.Migrations.Sqlite
                     b.ToTable("tenant_slugs", (string)null);
                 });
 
+            modelBuilder.Entity("Tenancy.Core.Features.Usage.QuotaPressure", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<string>("Metric")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("metric");
+
+                    b.Property<long>("Limit")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("limit");
+
+                    b.Property<DateTime?>("ProjectedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("projected_at");
+
+                    b.Property<double>("Ratio")
+                        .HasColumnType("REAL")
+                        .HasColumnName("ratio");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("updated_at");
+
+                    b.Property<long>("Used")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("used");
+
+                    b.HasKey("TenantId", "Metric");
+
+                    b.HasIndex(new[] { "Ratio", "TenantId" }, "ix_quota_pressure_ratio")
+                        .IsDescending(true, false);
+
+                    b.ToTable("quota_pressure", (string)null);
+                });
+
+            modelBuilder.Entity("Tenancy.Core.Features.Usage.UsageApiKey", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_by");
+
+                    b.Property<DateTime?>("LastUsedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("last_used_at");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name");
+
+                    b.Property<string>("Prefix")
+                        .IsRequired()
+                        .HasMaxLength(12)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("prefix");
+
+                    b.Property<int?>("RatePerSecond")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("rate_per_second");
+
+                    b.Property<DateTime?>("RevokedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("revoked_at");
+
+                    b.Property<string>("RevokedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("revoked_by");
+
+                    b.Property<string>("SecretHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("secret_hash");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("SecretHash")
+                        .IsUnique();
+
+                    b.ToTable("usage_api_keys", (string)null);
+                });
+
+            modelBuilder.Entity("Tenancy.Core.Features.Usage.UsageBucket", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<long>("Amount")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("amount");
+
+                    b.Property<string>("Metric")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("metric");
+
+                    b.Property<DateTime>("Minute")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("minute");
+
+                    b.Property<DateTime>("RecordedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("recorded_at");
+
+                    b.Property<DateTime?>("RolledUpAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("rolled_up_at");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tenant_id");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("RolledUpAt")
+                        .HasFilter("rolled_up_at IS NOT NULL");
+
+                    b.HasIndex("TenantId", "Metric", "Minute");
+
+                    b.HasIndex(new[] { "Id" }, "ix_usage_buckets_pending")
+                        .HasFilter("rolled_up_at IS NULL");
+
+                    b.ToTable("usage_buckets", (string)null);
+                });
+
             modelBuilder.Entity("Tenancy.Core.Features.Usage.UsageCounter", b =>
                 {
                     b.Property<Guid>("TenantId")
@@ -1033,6 +1178,182 @@ namespace Tenancy.Core.Data.Migrations.Sqlite
                     b.HasKey("TenantId", "Metric", "Period");
 
                     b.ToTable("usage_counters", (string)null);
+                });
+
+            modelBuilder.Entity("Tenancy.Core.Features.Usage.UsageDay", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<string>("Metric")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("metric");
+
+                    b.Property<DateTime>("Day")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("day");
+
+                    b.Property<long>("Amount")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("amount");
+
+                    b.Property<long?>("H00")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("h00");
+
+                    b.Property<long?>("H01")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("h01");
+
+                    b.Property<long?>("H02")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("h02");
+
+                    b.Property<long?>("H03")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("h03");
+
+                    b.Property<long?>("H04")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("h04");
+
+                    b.Property<long?>("H05")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("h05");
+
+                    b.Property<long?>("H06")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("h06");
+
+                    b.Property<long?>("H07")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("h07");
+
+                    b.Property<long?>("H08")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("h08");
+
+                    b.Property<long?>("H09")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("h09");
+
+                    b.Property<long?>("H10")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("h10");
+
+                    b.Property<long?>("H11")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("h11");
+
+                    b.Property<long?>("H12")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("h12");
+
+                    b.Property<long?>("H13")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("h13");
+
+                    b.Property<long?>("H14")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("h14");
+
+                    b.Property<long?>("H15")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("h15");
+
+                    b.Property<long?>("H16")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("h16");
+
+                    b.Property<long?>("H17")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("h17");
+
+                    b.Property<long?>("H18")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("h18");
+
+                    b.Property<long?>("H19")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("h19");
+
+                    b.Property<long?>("H20")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("h20");
+
+                    b.Property<long?>("H21")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("h21");
+
+                    b.Property<long?>("H22")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("h22");
+
+                    b.Property<long?>("H23")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("h23");
+
+                    b.HasKey("TenantId", "Metric", "Day");
+
+                    b.ToTable("usage_days", (string)null);
+                });
+
+            modelBuilder.Entity("Tenancy.Core.Features.Usage.UsageFlush", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<DateTime>("FlushedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("flushed_at");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("FlushedAt");
+
+                    b.ToTable("usage_flushes", (string)null);
+                });
+
+            modelBuilder.Entity("Tenancy.Core.Features.Usage.UsageIngestId", b =>
+                {
+                    b.Property<Guid>("ApiKeyId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("api_key_id");
+
+                    b.Property<string>("EventId")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("event_id");
+
+                    b.Property<DateTime>("ReceivedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("received_at");
+
+                    b.HasKey("ApiKeyId", "EventId");
+
+                    b.HasIndex("ReceivedAt");
+
+                    b.ToTable("usage_ingest_ids", (string)null);
+                });
+
+            modelBuilder.Entity("Tenancy.Core.Features.Usage.UsageWatermark", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name");
+
+                    b.Property<DateTime>("Value")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("value");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("usage_watermarks", (string)null);
                 });
 
             modelBuilder.Entity("Tenancy.Core.Features.Billing.TenantBilling", b =>
@@ -1167,6 +1488,15 @@ namespace Tenancy.Core.Data.Migrations.Sqlite
                     b.HasOne("Tenancy.Core.Features.Tenants.Tenant", null)
                         .WithMany()
                         .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Tenancy.Core.Features.Usage.UsageIngestId", b =>
+                {
+                    b.HasOne("Tenancy.Core.Features.Usage.UsageApiKey", null)
+                        .WithMany()
+                        .HasForeignKey("ApiKeyId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
