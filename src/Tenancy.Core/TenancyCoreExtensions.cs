@@ -6,6 +6,7 @@ using Microsoft.Extensions.Hosting;
 using Tenancy.Core.Data;
 using Tenancy.Core.Data.Seeding;
 using Tenancy.Core.Features.Audit;
+using Tenancy.Core.Features.Fleet;
 using Tenancy.Core.Features.Billing;
 using Tenancy.Core.Features.Quotas;
 using Tenancy.Core.Features.Restore;
@@ -53,6 +54,7 @@ public static class TenancyCoreExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<TenantCatalog>();
         services.AddSingleton<AuditLog>();
+        services.AddSingleton<FleetOverview>();
         services.AddTenancyUsage();
         services.AddTenancyQuotas();
         services.AddTenancySuspensions();

@@ -27,10 +27,10 @@ public sealed class CitusDistributionShould
     }
 
     [Fact]
-    public void ShardExactlyTheTenantDataAndItsChangeLogByTenant()
+    public void ShardExactlyTheTenantDataItsChangeLogAndUsageOverTimeByTenant()
     {
         var model = Model();
-        var tenantData = TenantDataTables.From(model).Select(e => e.GetTableName()!).Append(TenantChangeConfiguration.TableName);
+        var tenantData = TenantDataTables.From(model).Select(e => e.GetTableName()!).Append(TenantChangeConfiguration.TableName).Append("usage_days");
 
         var distributed = CitusDistribution.PlanFor(model)
             .Where(t => t.Placement == TablePlacement.DistributedByTenant)

@@ -19,7 +19,8 @@ public sealed partial class QuotaService(
     AuditLog audit,
     TimeProvider clock,
     QuotaEnforcer enforcer,
-    ILogger<QuotaService> logger)
+    ILogger<QuotaService> logger,
+    QuotaPressureUpdater? pressure = null)
 {
     public const string QuotaChangedAction = "quota.changed";
     public const string PlanChangedAction = "plan.changed";
@@ -231,11 +232,21 @@ public sealed partial class QuotaService(
     /// failure here is not the caller's: the refresher picks it up within
     /// <see cref="QuotaOptions.CacheRefreshInterval"/>, as on every other instance.
     /// </summary>
+    /// <summary>
+    /// After a change of limits: this instance's enforcer reads them now, and the tenant's quota
+    /// pressure is recomputed (else the next rollup that touches it would). Failures are logged:
+    /// the change is saved, and both catch up on their own.
+    /// </summary>
     private async Task ReloadEnforcerAsync(Guid tenantId, CancellationToken cancellationToken)
     {
         try
         {
             await enforcer.ReloadAsync(tenantId, cancellationToken);
+            if (pressure is not null)
+            {
+                await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
+                await pressure.UpdateAsync(db, [tenantId], clock.GetUtcNow().UtcDateTime, cancellationToken);
+            }
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

@@ -24,6 +24,9 @@ public static class QuotaServiceCollectionExtensions
         services.AddSingleton<QuotaEnforcer>();
         services.AddSingleton<ITenantAccessObserver>(sp => sp.GetRequiredService<QuotaEnforcer>());
         services.AddSingleton<QuotaService>();
+        services.AddSingleton<QuotaPressureUpdater>();
+        services.AddSingleton<IUsageRollupObserver>(sp => sp.GetRequiredService<QuotaPressureUpdater>());
+        services.AddSingleton<UsageCharts>();
         return services;
     }
 }

@@ -16,6 +16,8 @@ internal sealed class TenantUsage
     private string period;
     private long periodEndTicks;
     private bool released;
+    private long pendingMinuteTicks;
+    private long lastAddedTicks;
 
     public TenantUsage(UsageMeter meter, Guid tenantId, DateTime nowUtc, IEnumerable<(QuotaMetric Metric, long Used)> stored)
     {
@@ -26,9 +28,28 @@ internal sealed class TenantUsage
         {
             used[(int)metric] = count;
         }
+
+        IsSynced = true;
+    }
+
+    /// <summary>
+    /// A tenant only recorded (<see cref="UsageMeter.Record"/>), not yet read from the database:
+    /// it collects what is to be written; its month's usage is unknown until <see cref="Sync"/>.
+    /// </summary>
+    public TenantUsage(UsageMeter meter, Guid tenantId, DateTime nowUtc)
+    {
+        this.meter = meter;
+        TenantId = tenantId;
+        (period, periodEndTicks) = MonthContaining(nowUtc.Ticks);
     }
 
     public Guid TenantId { get; }
+
+    /// <summary>True once this month's usage was read from the database (the enforcer may trust <see cref="UsedThisMonth"/>).</summary>
+    public bool IsSynced { get; private set; }
+
+    /// <summary>When usage was last added here (ticks), for dropping tenants that are only recorded once they go quiet.</summary>
+    public long LastAddedTicks => Volatile.Read(ref lastAddedTicks);
 
     /// <summary>This month's usage of <paramref name="metric"/> as far as this instance knows; 0 once the month has ended.</summary>
     public long UsedThisMonth(QuotaMetric metric, long nowTicks) =>
@@ -56,17 +77,59 @@ internal sealed class TenantUsage
                 return false;
             }
 
-            Volatile.Write(ref used[i], usedBefore + amount);
-            if (released)
+            AddUnderLock(i, amount, nowTicks);
+            return true;
+        }
+    }
+
+    /// <summary>Adds <paramref name="amount"/> with no cap (usage that happened, recorded after the fact).</summary>
+    public void Add(QuotaMetric metric, long amount, long nowTicks)
+    {
+        lock (sync)
+        {
+            if (nowTicks >= periodEndTicks)
             {
-                meter.Enqueue(new PendingUsage(TenantId, metric, period, amount));
-            }
-            else
-            {
-                pending[i] += amount;
+                RollOver(nowTicks);
             }
 
-            return true;
+            AddUnderLock((int)metric, amount, nowTicks);
+        }
+    }
+
+    /// <summary>
+    /// Under the lock. Pending usage belongs to one minute: the first add of a new minute sends the
+    /// last minute's to the meter's queue, so every amount is written in the minute it was counted.
+    /// </summary>
+    private void AddUnderLock(int i, long amount, long nowTicks)
+    {
+        Volatile.Write(ref used[i], used[i] + amount);
+        Volatile.Write(ref lastAddedTicks, nowTicks);
+        var minute = nowTicks - nowTicks % TimeSpan.TicksPerMinute;
+        if (released)
+        {
+            meter.Enqueue(new PendingUsage(TenantId, (QuotaMetric)i, new DateTime(minute, DateTimeKind.Utc), amount));
+            return;
+        }
+
+        if (minute != pendingMinuteTicks)
+        {
+            MovePending(meter.Enqueue);
+            pendingMinuteTicks = minute;
+        }
+
+        pending[i] += amount;
+    }
+
+    /// <summary>
+    /// First read of this month's usage for a tenant that was only recorded: the database's count
+    /// plus what is still to be written from here. Under the meter's gate, like a resync.
+    /// </summary>
+    public void Sync(DateTime nowUtc, string currentPeriod, IEnumerable<(QuotaMetric Metric, long Used)> stored)
+    {
+        Resync(nowUtc, currentPeriod, stored);
+        lock (sync)
+        {
+            IsSynced = true;
         }
     }
 
@@ -154,7 +217,7 @@ internal sealed class TenantUsage
         {
             if (pending[i] != 0)
             {
-                write(new PendingUsage(TenantId, (QuotaMetric)i, period, pending[i]));
+                write(new PendingUsage(TenantId, (QuotaMetric)i, new DateTime(pendingMinuteTicks, DateTimeKind.Utc), pending[i]));
                 pending[i] = 0;
             }
         }
@@ -167,5 +230,5 @@ internal sealed class TenantUsage
     }
 }
 
-/// <summary>Usage counted here and not yet written: one increment of one tenant's counter.</summary>
-internal readonly record struct PendingUsage(Guid TenantId, QuotaMetric Metric, string Period, long Amount);
+/// <summary>Usage counted here and not yet written: what one tenant used of one metric in one minute (UTC).</summary>
+internal readonly record struct PendingUsage(Guid TenantId, QuotaMetric Metric, DateTime Minute, long Amount);

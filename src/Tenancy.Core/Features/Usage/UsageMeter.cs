@@ -28,6 +28,9 @@ public sealed class UsageMeter(IDbContextFactory<TenancyDbContext> contextFactor
     private readonly ConcurrentDictionary<Guid, TenantUsage> tenants = new();
     private readonly ConcurrentQueue<PendingUsage> unflushed = new();
 
+    /// <summary>Writes that failed, with their ids, to be retried as they were (in order) before anything new.</summary>
+    private readonly ConcurrentQueue<(Guid Id, List<UsageAmount> Amounts)> failedWrites = new();
+
     /// <summary>Flushes and resyncs take turns: a resync adds what is pending to what it reads, so no flush may move it in between.</summary>
     private readonly SemaphoreSlim gate = new(1, 1);
 
@@ -40,6 +43,11 @@ public sealed class UsageMeter(IDbContextFactory<TenancyDbContext> contextFactor
     {
         if (tenants.TryGetValue(tenantId, out var tracked))
         {
+            if (!tracked.IsSynced)
+            {
+                await SyncAsync(db, tracked, async, cancellationToken);
+            }
+
             return tracked;
         }
 
@@ -73,10 +81,18 @@ public sealed class UsageMeter(IDbContextFactory<TenancyDbContext> contextFactor
         await gate.WaitAsync(cancellationToken);
         try
         {
-            var batch = new Dictionary<(Guid TenantId, QuotaMetric Metric, string Period), long>();
+            // A write that failed may have committed (the connection broke after the commit):
+            // retried with its id first, it writes nothing if so.
+            while (failedWrites.TryPeek(out var failed))
+            {
+                await WriteAsync(failed.Id, failed.Amounts, cancellationToken);
+                failedWrites.TryDequeue(out _);
+            }
+
+            var batch = new Dictionary<(Guid TenantId, QuotaMetric Metric, DateTime Minute), long>();
             void Add(PendingUsage usage)
             {
-                var key = (usage.TenantId, usage.Metric, usage.Period);
+                var key = (usage.TenantId, usage.Metric, usage.Minute);
                 batch[key] = batch.GetValueOrDefault(key) + usage.Amount;
             }
 
@@ -85,18 +101,95 @@ public sealed class UsageMeter(IDbContextFactory<TenancyDbContext> contextFactor
                 Add(usage);
             }
 
+            var quietSince = clock.GetUtcNow().UtcTicks - RecordedIdleTimeout.Ticks;
             foreach (var tenant in tenants.Values)
             {
                 if (tenant.HasPending())
                 {
                     tenant.TakePending(Add);
                 }
+                else if (!tenant.IsSynced && tenant.LastAddedTicks < quietSince)
+                {
+                    // Only recorded, never checked, and quiet: no need to keep it (anything added
+                    // meanwhile through a reference to it goes to the queue).
+                    Release(tenant);
+                }
             }
 
             if (batch.Count > 0)
             {
-                await WriteAsync(batch, cancellationToken);
+                var amounts = batch.Select(b => new UsageAmount(b.Key.TenantId, b.Key.Metric, b.Key.Minute, b.Value)).ToList();
+                var id = Guid.CreateVersion7();
+                try
+                {
+                    await WriteAsync(id, amounts, cancellationToken);
+                }
+                catch
+                {
+                    failedWrites.Enqueue((id, amounts));
+                    throw;
+                }
             }
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// Counts usage of a monthly metric that happened (an API call served, bytes sent), with no
+    /// quota check: the product's cheap in-process call (no allocation once the tenant is known
+    /// here, no database). The amount is written with the next flush, in the minute it was
+    /// recorded, to the same counters the enforcer reads and the buckets the charts show.
+    /// What a process that dies before its flush recorded is lost: at most one flush interval
+    /// (<c>Quotas:CacheRefreshInterval</c>, 5 s by default).
+    /// </summary>
+    public void Record(Guid tenantId, QuotaMetric metric, long amount)
+    {
+        if (!QuotaMetrics.IsDefined(metric) || QuotaMetrics.Kinds[(int)metric] != QuotaKind.MonthlyCounter)
+        {
+            throw new ArgumentOutOfRangeException(nameof(metric), metric, "Only metrics counted per month are recorded.");
+        }
+
+        ArgumentOutOfRangeException.ThrowIfNegative(amount);
+        var now = clock.GetUtcNow().UtcTicks;
+        if (!tenants.TryGetValue(tenantId, out var usage))
+        {
+            usage = tenants.GetOrAdd(tenantId, static (id, state) => new TenantUsage(state.Meter, id, new DateTime(state.Now, DateTimeKind.Utc)), (Meter: this, Now: now));
+        }
+
+        usage.Add(metric, amount, now);
+    }
+
+    /// <summary>How long a tenant only recorded (never checked by the enforcer) is kept here after its last usage.</summary>
+    internal static readonly TimeSpan RecordedIdleTimeout = TimeSpan.FromMinutes(2);
+
+    private async ValueTask SyncAsync(TenancyDbContext db, TenantUsage usage, bool async, CancellationToken cancellationToken)
+    {
+        if (async)
+        {
+            await gate.WaitAsync(cancellationToken);
+        }
+        else
+        {
+            gate.Wait(cancellationToken);
+        }
+
+        try
+        {
+            if (usage.IsSynced)
+            {
+                return;
+            }
+
+            var now = clock.GetUtcNow().UtcDateTime;
+            var period = QuotaMetrics.PeriodOf(now);
+            var query = db.UsageCounters.AsNoTracking()
+                .Where(c => c.TenantId == usage.TenantId && c.Period == period)
+                .Select(c => new { c.Metric, c.Used });
+            var stored = async ? await query.ToListAsync(cancellationToken) : query.ToList();
+            usage.Sync(now, period, stored.Select(c => (c.Metric, c.Used)));
         }
         finally
         {
@@ -144,29 +237,11 @@ public sealed class UsageMeter(IDbContextFactory<TenancyDbContext> contextFactor
 
     internal void Enqueue(PendingUsage usage) => unflushed.Enqueue(usage);
 
-    private async Task WriteAsync(Dictionary<(Guid TenantId, QuotaMetric Metric, string Period), long> batch, CancellationToken cancellationToken)
+    private async Task WriteAsync(Guid id, IReadOnlyCollection<UsageAmount> amounts, CancellationToken cancellationToken)
     {
-        try
-        {
-            await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
-            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-            var now = clock.GetUtcNow().UtcDateTime;
-            foreach (var ((tenantId, metric, period), amount) in batch)
-            {
-                await UsageCounters.ConsumeAsync(db, tenantId, metric, period, amount, now, cancellationToken);
-            }
-
-            await transaction.CommitAsync(cancellationToken);
-        }
-        catch
-        {
-            // Not written: keep it for the next flush.
-            foreach (var ((tenantId, metric, period), amount) in batch)
-            {
-                unflushed.Enqueue(new PendingUsage(tenantId, metric, period, amount));
-            }
-
-            throw;
-        }
+        await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await UsageWriter.WriteAsync(db, id, amounts, clock.GetUtcNow().UtcDateTime, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
     }
 }

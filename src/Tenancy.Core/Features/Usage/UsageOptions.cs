@@ -15,8 +15,8 @@ public sealed class UsageOptions
     [Range(100, 1_000_000)]
     public int RollupBatchSize { get; set; } = 20_000;
 
-    /// <summary>Rolled-up minute buckets are kept this long (the 24-hour chart reads them).</summary>
-    [Range(typeof(TimeSpan), "1.00:00:00", "90.00:00:00")]
+    /// <summary>Rolled-up minute buckets are kept this long (the 24-hour chart reads them back to the start of yesterday, hence two days at least).</summary>
+    [Range(typeof(TimeSpan), "2.00:00:00", "90.00:00:00")]
     public TimeSpan RawRetention { get; set; } = TimeSpan.FromDays(3);
 
     /// <summary>The hours of a day are kept this long; the day's total stays.</summary>

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace Tenancy.Core.Features.Usage;
 
@@ -12,6 +13,12 @@ public static class UsageServiceCollectionExtensions
     public static IServiceCollection AddTenancyUsage(this IServiceCollection services)
     {
         services.TryAddSingleton<UsageMeter>();
+        services.TryAddSingleton<UsageRollup>();
+        services.TryAddSingleton<UsageGauges>();
+        services.AddOptions<UsageOptions>()
+            .BindConfiguration(UsageOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
         return services;
     }
 }

@@ -1,0 +1,176 @@
+using System.Data.Common;
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+using Tenancy.Core.Data;
+
+namespace Tenancy.Core.Features.Usage;
+
+/// <summary>One tenant's usage of one metric on one day, with its hours (null: nothing in that hour, or not known).</summary>
+public sealed record UsageDayValues(Guid TenantId, QuotaMetric Metric, DateTime Day, long Amount, long?[] Hours);
+
+/// <summary>
+/// Reads and writes of <c>usage_days</c>, whose 24 hour columns the model does not map to
+/// properties: the same SQL on PostgreSQL, SQLite and Citus (a multi-row upsert on the table's
+/// key, which Citus routes to each row's shard).
+/// </summary>
+public static class UsageDays
+{
+    /// <summary>Rows per statement: 28 parameters each, within both providers' limits.</summary>
+    private const int Chunk = 500;
+
+    private static readonly string HourColumns = string.Join(", ", Enumerable.Range(0, UsageDay.Hours).Select(UsageDay.HourColumn));
+
+    /// <summary>
+    /// Adds counted usage: each row's amount and hours to what the day has (creating it at need).
+    /// Rows must have distinct keys. Joins the context's transaction.
+    /// </summary>
+    public static Task AddAsync(TenancyDbContext db, IReadOnlyCollection<UsageDayValues> rows, CancellationToken cancellationToken = default) =>
+        UpsertAsync(db, rows, add: true, cancellationToken);
+
+    /// <summary>Sets gauge levels: the day's amount, and the hours given (others are kept).</summary>
+    public static Task SetAsync(TenancyDbContext db, IReadOnlyCollection<UsageDayValues> rows, CancellationToken cancellationToken = default) =>
+        UpsertAsync(db, rows, add: false, cancellationToken);
+
+    /// <summary>
+    /// The days of one tenant and metric from <paramref name="fromDay"/> to <paramref name="toDay"/>
+    /// (inclusive), oldest first; hours only when <paramref name="withHours"/>.
+    /// </summary>
+    public static async Task<List<UsageDayValues>> ReadAsync(
+        TenancyDbContext db, Guid tenantId, QuotaMetric metric, DateTime fromDay, DateTime toDay, bool withHours, CancellationToken cancellationToken = default)
+    {
+        var columns = withHours ? "day, amount, " + HourColumns : "day, amount";
+        var result = new List<UsageDayValues>();
+        await using var command = await CommandAsync(db,
+            $"SELECT {columns} FROM usage_days WHERE tenant_id = @tenant AND metric = @metric AND day >= @from AND day <= @to ORDER BY day",
+            cancellationToken);
+        AddParameter(command, "@tenant", db, tenantId);
+        AddParameter(command, "@metric", db, metric.ToString());
+        AddParameter(command, "@from", db, fromDay);
+        AddParameter(command, "@to", db, toDay);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var hours = new long?[UsageDay.Hours];
+            if (withHours)
+            {
+                for (var h = 0; h < UsageDay.Hours; h++)
+                {
+                    hours[h] = reader.IsDBNull(2 + h) ? null : reader.GetInt64(2 + h);
+                }
+            }
+
+            result.Add(new UsageDayValues(tenantId, metric, DateTime.SpecifyKind(reader.GetDateTime(0), DateTimeKind.Utc), reader.GetInt64(1), hours));
+        }
+
+        return result;
+    }
+
+    /// <summary>The last day before <paramref name="beforeDay"/> with a row (a gauge's level carried into a range), or null.</summary>
+    public static async Task<UsageDayValues?> ReadLastBeforeAsync(
+        TenancyDbContext db, Guid tenantId, QuotaMetric metric, DateTime beforeDay, CancellationToken cancellationToken = default)
+    {
+        await using var command = await CommandAsync(db,
+            "SELECT day, amount FROM usage_days WHERE tenant_id = @tenant AND metric = @metric AND day < @before ORDER BY day DESC LIMIT 1",
+            cancellationToken);
+        AddParameter(command, "@tenant", db, tenantId);
+        AddParameter(command, "@metric", db, metric.ToString());
+        AddParameter(command, "@before", db, beforeDay);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken)
+            ? new UsageDayValues(tenantId, metric, DateTime.SpecifyKind(reader.GetDateTime(0), DateTimeKind.Utc), reader.GetInt64(1), new long?[UsageDay.Hours])
+            : null;
+    }
+
+    /// <summary>Clears the hours of days before <paramref name="beforeDay"/> (their totals stay); returns the rows changed.</summary>
+    public static Task<int> ClearHoursBeforeAsync(TenancyDbContext db, DateTime beforeDay, CancellationToken cancellationToken = default)
+    {
+        var set = string.Join(", ", Enumerable.Range(0, UsageDay.Hours).Select(h => UsageDay.HourColumn(h) + " = NULL"));
+        var anySet = string.Join(" OR ", Enumerable.Range(0, UsageDay.Hours).Select(h => UsageDay.HourColumn(h) + " IS NOT NULL"));
+        var sql = "UPDATE usage_days SET " + set + " WHERE day < {0} AND (" + anySet + ")";
+        return db.Database.ExecuteSqlRawAsync(sql, [beforeDay], cancellationToken);
+    }
+
+    private static async Task UpsertAsync(TenancyDbContext db, IReadOnlyCollection<UsageDayValues> rows, bool add, CancellationToken cancellationToken)
+    {
+        var update = new StringBuilder(add
+            ? " ON CONFLICT (tenant_id, metric, day) DO UPDATE SET amount = usage_days.amount + excluded.amount"
+            : " ON CONFLICT (tenant_id, metric, day) DO UPDATE SET amount = excluded.amount");
+        for (var h = 0; h < UsageDay.Hours; h++)
+        {
+            var column = UsageDay.HourColumn(h);
+
+            // NULL + x is NULL, so the first non-null of the three is the sum or whichever side has a value.
+            update.Append(", ").Append(column).Append(" = ").Append(add
+                ? $"coalesce(usage_days.{column} + excluded.{column}, usage_days.{column}, excluded.{column})"
+                : $"coalesce(excluded.{column}, usage_days.{column})");
+        }
+
+        foreach (var chunk in rows.Chunk(Chunk))
+        {
+            var sql = new StringBuilder($"INSERT INTO usage_days (tenant_id, metric, day, amount, {HourColumns}) VALUES ");
+            var arguments = new List<object?>(chunk.Length * (4 + UsageDay.Hours));
+            foreach (var row in chunk)
+            {
+                sql.Append(arguments.Count == 0 ? "(" : ", (");
+                Append(sql, arguments, row.TenantId, first: true);
+                Append(sql, arguments, row.Metric.ToString());
+                Append(sql, arguments, row.Day);
+                Append(sql, arguments, row.Amount);
+                foreach (var hour in row.Hours)
+                {
+                    Append(sql, arguments, hour);
+                }
+
+                sql.Append(')');
+            }
+
+            sql.Append(update);
+            await db.Database.ExecuteSqlRawAsync(sql.ToString(), arguments!, cancellationToken);
+        }
+    }
+
+    private static void Append(StringBuilder sql, List<object?> arguments, object? value, bool first = false)
+    {
+        if (value is null)
+        {
+            // A typed NULL: a parameter with no value has no type to infer on PostgreSQL.
+            sql.Append(first ? "" : ", ").Append("NULL");
+            return;
+        }
+
+        sql.Append(first ? "" : ", ").Append('{').Append(arguments.Count).Append('}');
+        arguments.Add(value);
+    }
+
+    private static async Task<DbCommand> CommandAsync(TenancyDbContext db, string sql, CancellationToken cancellationToken)
+    {
+        var connection = db.Database.GetDbConnection();
+        if (connection.State != System.Data.ConnectionState.Open)
+        {
+            await db.Database.OpenConnectionAsync(cancellationToken);
+        }
+
+        var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
+        return command;
+    }
+
+    private static void AddParameter(DbCommand command, string name, TenancyDbContext db, object value)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+
+        // SQLite: EF keeps Guids as upper-case text and times as ISO text; bind them the same way.
+        parameter.Value = db.Provider == DatabaseProvider.Sqlite
+            ? value switch
+            {
+                Guid g => g.ToString().ToUpperInvariant(),
+                DateTime t => t.ToString("yyyy-MM-dd HH:mm:ss.FFFFFFF", System.Globalization.CultureInfo.InvariantCulture),
+                _ => value,
+            }
+            : value;
+        command.Parameters.Add(parameter);
+    }
+}
