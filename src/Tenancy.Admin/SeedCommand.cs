@@ -15,17 +15,32 @@ internal static class SeedCommand
     public static async Task<int> RunAsync(string[] args)
     {
         var tenants = 0;
+        int? usageTenants = null;
+        var bad = false;
         for (var i = 1; i < args.Length; i++)
         {
             if (args[i] == "--tenants" && i + 1 < args.Length && int.TryParse(args[i + 1], out var n) && n > 0)
             {
                 tenants = n;
             }
+            else if (args[i] == "--usage-tenants")
+            {
+                if (i + 1 < args.Length && int.TryParse(args[i + 1], out var u) && u >= 0)
+                {
+                    usageTenants = u;
+                }
+                else
+                {
+                    bad = true;
+                }
+            }
         }
 
-        if (tenants == 0)
+        if (tenants == 0 || bad)
         {
-            await Console.Error.WriteLineAsync("usage: seed --tenants N   (N > 0; uses Database:Provider and ConnectionStrings:Tenancy)");
+            await Console.Error.WriteLineAsync(
+                "usage: seed --tenants N [--usage-tenants M]   (N > 0; M tenants get 90 days of usage, default 1 % of N, at most 10,000; " +
+                "uses Database:Provider and ConnectionStrings:Tenancy)");
             return 2;
         }
 
@@ -40,7 +55,7 @@ internal static class SeedCommand
         await host.Services.GetRequiredService<DatabaseInitializer>().InitializeAsync(cancel.Token);
         var seeder = host.Services.GetRequiredService<DemoDataSeeder>();
         Console.WriteLine($"Seeding {tenants:N0} tenants...");
-        var report = await seeder.SeedAsync(tenants, cancel.Token);
+        var report = await seeder.SeedAsync(tenants, cancel.Token, usageTenants: usageTenants);
         Console.WriteLine(
             $"Seeded {report.Tenants:N0} tenants and {report.TenantDataRows:N0} tenant data rows in {report.Elapsed.TotalSeconds:F1} s " +
             $"({report.TenantsPerSecond:N0} tenants/s)");

@@ -57,8 +57,16 @@ public sealed partial class DemoDataSeeder(
     /// <summary>Seed of the demo data's random numbers.</summary>
     public const int Seed = 20_261_123;
 
-    /// <summary>Adds <paramref name="tenants"/> demo tenants; reports the number of tenants written so far through <paramref name="progress"/>.</summary>
-    public async Task<SeedReport> SeedAsync(int tenants, CancellationToken cancellationToken = default, IProgress<long>? progress = null)
+    /// <summary>The tenants given a past of usage when the caller does not say: 1 % of those seeded, at most 10,000 (plus the showcase tenants).</summary>
+    public static int DefaultUsageTenants(int tenants) => Math.Min(10_000, tenants / 100);
+
+    /// <summary>
+    /// Adds <paramref name="tenants"/> demo tenants; reports the number of tenants written so far
+    /// through <paramref name="progress"/>. <paramref name="usageTenants"/> of them (and the
+    /// showcase tenants) get 90 days of usage (<see cref="DemoUsageSeeder"/>; default
+    /// <see cref="DefaultUsageTenants"/>).
+    /// </summary>
+    public async Task<SeedReport> SeedAsync(int tenants, CancellationToken cancellationToken = default, IProgress<long>? progress = null, int? usageTenants = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(tenants);
         var now = (timeProvider ?? TimeProvider.System).GetUtcNow().UtcDateTime;
@@ -84,6 +92,10 @@ public sealed partial class DemoDataSeeder(
         {
             phases.Add(new SeedPhase("captured history of the showcase tenants", history.Elapsed, changes));
         }
+
+        var usage = Stopwatch.StartNew();
+        var (usageTenantCount, usageDays) = await new DemoUsageSeeder(contextFactory, timeProvider).SeedAsync(usageTenants ?? DefaultUsageTenants(tenants), cancellationToken);
+        phases.Add(new SeedPhase($"90 days of usage for {usageTenantCount:N0} tenants", usage.Elapsed, usageDays));
 
         return report with { Elapsed = total.Elapsed, Phases = [.. phases] };
     }

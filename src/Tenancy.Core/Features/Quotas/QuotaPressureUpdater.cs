@@ -162,7 +162,8 @@ public sealed class QuotaPressureUpdater : IUsageRollupObserver
 
     private static async Task UpsertAsync(TenancyDbContext db, List<QuotaPressure> rows, CancellationToken cancellationToken)
     {
-        foreach (var chunk in rows.Chunk(500))
+        // Locked in one order by every writer, after their days (see UsageDays): waits, no deadlocks.
+        foreach (var chunk in rows.OrderBy(r => r.TenantId).ThenBy(r => r.Metric).Chunk(500))
         {
             var sql = new StringBuilder("INSERT INTO quota_pressure (tenant_id, metric, used, \"limit\", ratio, projected_at, updated_at) VALUES ");
             var arguments = new List<object>(chunk.Length * 7);

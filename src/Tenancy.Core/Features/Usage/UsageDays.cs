@@ -106,7 +106,10 @@ public static class UsageDays
                 : $"coalesce(excluded.{column}, usage_days.{column})");
         }
 
-        foreach (var chunk in rows.Chunk(Chunk))
+        // One order for every writer (the rollup's workers, snapshots, the seed): rows are locked in
+        // the order of the statement, so two writers of overlapping days wait, never deadlock.
+        var ordered = rows.OrderBy(r => r.TenantId).ThenBy(r => r.Metric).ThenBy(r => r.Day);
+        foreach (var chunk in ordered.Chunk(Chunk))
         {
             var sql = new StringBuilder($"INSERT INTO usage_days (tenant_id, metric, day, amount, {HourColumns}) VALUES ");
             var arguments = new List<object?>(chunk.Length * (4 + UsageDay.Hours));
