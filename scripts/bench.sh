@@ -4,14 +4,15 @@
 #   scripts/bench.sh seed --tenants 1000000
 #   scripts/bench.sh restore --tenants 1000000 [--changed 100000] [--others 10000000]
 #   scripts/bench.sh webhooks --tenants 100000 [--events 10000] [--concurrency 8,32,64] [--inbox 20000] [--rate 1000] [--seconds 30]
-#   scripts/bench.sh browse|webhooks|restore|seed … --citus
+#   scripts/bench.sh usage --tenants 1000000 [--cases chart,pressure,record,rollup]
+#   scripts/bench.sh browse|webhooks|restore|seed|usage … --citus
 # Starts a throwaway PostgreSQL cluster, migrates, seeds with the demo data seeder, runs the
 # cases and stops the cluster (also on failure or Ctrl-C). Prints one BENCH line per case.
 # With --citus the same benchmark runs twice in one go: on plain PostgreSQL (engine=plain), then on
 # a throwaway Citus cluster of a coordinator and two workers on this machine (engine=citus,
 # scripts/lib/citus.sh), its databases created on every node and distributed by the product.
 set -euo pipefail
-command=${1:?usage: scripts/bench.sh browse|seed|quota|webhooks|restore [--tenants N] [...] [--citus]}
+command=${1:?usage: scripts/bench.sh browse|seed|quota|webhooks|restore|usage [--tenants N] [...] [--citus]}
 shift
 citus=0
 arguments=()

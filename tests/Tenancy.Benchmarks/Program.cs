@@ -7,6 +7,7 @@ using Tenancy.Benchmarks.Webhooks;
 //   quota                  BenchmarkDotNet: cached quota check vs the database lookup (QuotaBenchmark)
 //   webhooks               the Stripe webhook endpoint and event processor on PostgreSQL, ours vs naive
 //   restore --changed N    rewind one tenant with N changed rows inside the browse catalog (PostgreSQL)
+//   usage --tenants N      usage charts, top pressure, Record, rollup and freshness (PostgreSQL), ours vs naive
 // scripts/bench.sh --citus runs each benchmark on plain PostgreSQL and on a Citus cluster: every
 // BENCH line then says which (TENANCY_BENCH_ENGINE), so the two sit side by side in one output.
 if (Environment.GetEnvironmentVariable("TENANCY_BENCH_ENGINE") is { Length: > 0 } engine)
@@ -25,6 +26,7 @@ try
         "quota" => await QuotaBenchmark.RunAsync(options),
         "webhooks" => await WebhookBenchmark.RunAsync(options),
         "restore" => await RestoreBenchmark.RunAsync(options),
+        "usage" => await UsageBenchmark.RunAsync(options),
         _ => Usage(),
     };
 }
@@ -45,6 +47,11 @@ static int Usage()
           restore [--tenants N] [--changed 100000] [--connection CS]
               Rewinds one tenant whose N rows changed after a moment, inside the browse catalog
               (seeded with N tenants when empty), and checks the result against checksums.
+          usage [--tenants N] [--cases chart,pressure,record,rollup]
+              Usage over time in the browse catalog (seeded with N tenants when empty): chart queries
+              with 90 days of usage for 10,000 and 100,000 tenants against charts from minute buckets,
+              the fleet's top 50 by quota pressure against a scan of every tenant (the oracle),
+              UsageMeter.Record against a database write per record, rollup throughput and freshness.
           seed --tenants N [--provider postgres|sqlite] [--connection CS]
               Seeds N demo tenants and prints the seed rate.
           quota [--provider postgres|sqlite] [--connection CS]

@@ -52,7 +52,7 @@ public static class SeedBenchmark
         Console.WriteLine($"# migrated ({db.Provider}) in {watch.Elapsed.TotalSeconds:F1} s");
     }
 
-    public static async Task<SeedReport?> SeedAsync(IServiceProvider services, int tenants)
+    public static async Task<SeedReport?> SeedAsync(IServiceProvider services, int tenants, int? usageTenants = 0)
     {
         var seeder = services.GetRequiredService<DemoDataSeeder>();
         var watch = Stopwatch.StartNew();
@@ -67,7 +67,7 @@ public static class SeedBenchmark
             }
         });
 
-        var report = await seeder.SeedAsync(tenants, CancellationToken.None, progress);
+        var report = await seeder.SeedAsync(tenants, CancellationToken.None, progress, usageTenants: usageTenants);
 
         Console.WriteLine(
             $"SEED tenants={report.Tenants} tenant_data_rows={report.TenantDataRows} seconds={report.Elapsed.TotalSeconds:F1} " +
