@@ -3,6 +3,7 @@ using Microsoft.Extensions.Hosting;
 using Tenancy.Core.Features.Billing;
 using Tenancy.Core.Features.Quotas;
 using Tenancy.Core.Features.Restore;
+using Tenancy.Core.Features.Usage;
 
 namespace Tenancy.Core;
 
@@ -22,6 +23,7 @@ public static class TenancyJobsExtensions
         builder.Services.AddHostedService<QuotaCacheRefreshSweep>();
         builder.Services.AddHostedService<ChangeLogPurgeSweep>();
         builder.Services.AddHostedService<RestoreWorker>();
+        builder.Services.AddHostedService<UsageIngestIdPurgeSweep>();
         return builder;
     }
 }
