@@ -5,6 +5,7 @@
 #   scripts/bench.sh restore --tenants 1000000 [--changed 100000] [--others 10000000]
 #   scripts/bench.sh webhooks --tenants 100000 [--events 10000] [--concurrency 8,32,64] [--inbox 20000] [--rate 1000] [--seconds 30]
 #   scripts/bench.sh usage --tenants 1000000 [--cases chart,pressure,record,rollup]
+#   scripts/bench.sh usage-ingest --tenants 1000 [--concurrency 4] [--seconds 20]
 #   scripts/bench.sh browse|webhooks|restore|seed|usage … --citus
 # Starts a throwaway PostgreSQL cluster, migrates, seeds with the demo data seeder, runs the
 # cases and stops the cluster (also on failure or Ctrl-C). Prints one BENCH line per case.
@@ -12,7 +13,7 @@
 # a throwaway Citus cluster of a coordinator and two workers on this machine (engine=citus,
 # scripts/lib/citus.sh), its databases created on every node and distributed by the product.
 set -euo pipefail
-command=${1:?usage: scripts/bench.sh browse|seed|quota|webhooks|restore|usage [--tenants N] [...] [--citus]}
+command=${1:?usage: scripts/bench.sh browse|seed|quota|webhooks|restore|usage|usage-ingest [--tenants N] [...] [--citus]}
 shift
 citus=0
 arguments=()
@@ -47,7 +48,7 @@ TENANCY_BENCH_ENGINE=plain dotnet tests/Tenancy.Benchmarks/bin/Release/net10.0/T
 pg_stop # one engine at a time on this machine's two cores
 
 citus_start
-for database in tenancy_bench tenancy_bench_webhooks; do
+for database in tenancy_bench tenancy_bench_webhooks tenancy_bench_usage; do
   citus_create_database "$database"
 done
 echo "# engine=citus: a coordinator and two workers on this one machine (overhead, not scale-out); citus $TENANCY_CITUS_VERSION"

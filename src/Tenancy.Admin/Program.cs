@@ -4,6 +4,7 @@ using Tenancy.Admin.Features.Billing;
 using Tenancy.Admin.Features.Health;
 using Tenancy.Admin.Features.Staff;
 using Tenancy.Admin.Features.Tenants;
+using Tenancy.Admin.Features.Usage;
 using Tenancy.Core;
 using Tenancy.Core.Data;
 
@@ -25,6 +26,7 @@ if (role.ServesWeb)
     builder.AddStaffAuthentication();
     builder.AddAdminPortal();
     builder.AddBillingWebhooks();
+    builder.AddUsageIngestApi();
 }
 
 if (role.RunsWorkers)
@@ -41,6 +43,7 @@ if (role.ServesWeb)
     app.UseAdminPortal();
     app.MapStaffAuthentication();
     app.MapStripeWebhooks();
+    app.MapUsageIngestApi();
     app.MapAuditExport();
     app.MapTenantExport();
 }

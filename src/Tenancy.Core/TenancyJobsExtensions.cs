@@ -26,6 +26,7 @@ public static class TenancyJobsExtensions
         builder.Services.AddHostedService<UsageRollupSweep>();
         builder.Services.AddHostedService<UsageGaugeSweep>();
         builder.Services.AddHostedService<UsagePurgeSweep>();
+        builder.Services.AddHostedService<UsageIngestIdPurgeSweep>();
         return builder;
     }
 }

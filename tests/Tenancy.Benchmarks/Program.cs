@@ -1,4 +1,5 @@
 using Tenancy.Benchmarks;
+using Tenancy.Benchmarks.Usage;
 using Tenancy.Benchmarks.Webhooks;
 
 // Benchmarks run as their own command, outside the test run (see scripts/bench.sh and docs/benchmarks.md):
@@ -8,6 +9,7 @@ using Tenancy.Benchmarks.Webhooks;
 //   webhooks               the Stripe webhook endpoint and event processor on PostgreSQL, ours vs naive
 //   restore --changed N    rewind one tenant with N changed rows inside the browse catalog (PostgreSQL)
 //   usage --tenants N      usage charts, top pressure, Record, rollup and freshness (PostgreSQL), ours vs naive
+//   usage-ingest           sustained POST /api/usage on Kestrel and PostgreSQL, batches of 1,000 vs one event per request
 // scripts/bench.sh --citus runs each benchmark on plain PostgreSQL and on a Citus cluster: every
 // BENCH line then says which (TENANCY_BENCH_ENGINE), so the two sit side by side in one output.
 if (Environment.GetEnvironmentVariable("TENANCY_BENCH_ENGINE") is { Length: > 0 } engine)
@@ -27,6 +29,7 @@ try
         "webhooks" => await WebhookBenchmark.RunAsync(options),
         "restore" => await RestoreBenchmark.RunAsync(options),
         "usage" => await UsageBenchmark.RunAsync(options),
+        "usage-ingest" => await UsageIngestBenchmark.RunAsync(options),
         _ => Usage(),
     };
 }
@@ -63,6 +66,11 @@ static int Usage()
               /webhooks/stripe (closed loop per concurrency level, open loop at rising rates), the
               processor draining an inbox with 1 and 2 workers, and a sustained run with the worker;
               each against the naive approach (apply in the request; one event per transaction).
+          usage-ingest [--tenants N] [--concurrency 4] [--seconds 20]
+              Hosts the portal (web role) on Kestrel against PostgreSQL (database tenancy_bench_usage, seeded
+              with N tenants unless it holds some), creates an API key and posts batches of 1,000 events with
+              unique ids over 300 tenants from the first --concurrency value of clients for --seconds; then one
+              event per request for half as long. Checks every event counted once.
         """);
     return 2;
 }

@@ -27,6 +27,7 @@ public sealed class MainLayoutShould : BunitContext
     [InlineData("/tenants/0195a1b2-0000-7000-8000-000000000001/quotas", "Tenants")]
     [InlineData("/audit?who=sam", "Audit log")]
     [InlineData("/billing/events", "Webhook events")]
+    [InlineData("/usage/keys", "Usage API keys")]
     public void MarkTheSectionOfTheAddressAsTheCurrentPage(string address, string section)
     {
         Navigation.NavigateTo(address);

@@ -12,10 +12,12 @@ namespace Tenancy.Admin.Tests.Infrastructure;
 /// <param name="databasePath">A SQLite file to share with another instance; by default one of its own, deleted on dispose.</param>
 /// <param name="environment">The hosting environment.</param>
 /// <param name="settings">Extra configuration, as keys and values.</param>
+/// <param name="configureServices">Extra services, after the app's (a capturing logger provider, say).</param>
 public sealed partial class PortalFactory(
     string? databasePath = null,
     string environment = "Development",
-    IReadOnlyDictionary<string, string?>? settings = null) : WebApplicationFactory<Program>
+    IReadOnlyDictionary<string, string?>? settings = null,
+    Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? configureServices = null) : WebApplicationFactory<Program>
 {
     private readonly bool _ownsDatabase = databasePath is null;
 
@@ -30,6 +32,11 @@ public sealed partial class PortalFactory(
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             builder.UseSetting(key, value);
+        }
+
+        if (configureServices is not null)
+        {
+            builder.ConfigureServices(configureServices);
         }
     }
 

@@ -203,6 +203,7 @@ public static class StaffPolicies
     public const string Suspend = nameof(StaffCapability.Suspend);
     public const string Restore = nameof(StaffCapability.Restore);
     public const string OperateBilling = nameof(StaffCapability.OperateBilling);
+    public const string ManageUsageKeys = nameof(StaffCapability.ManageUsageKeys);
 
     public static string For(StaffCapability capability) => capability.ToString();
 }

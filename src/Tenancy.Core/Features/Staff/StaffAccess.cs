@@ -31,6 +31,9 @@ public enum StaffCapability
 
     /// <summary>Move a tenant's data to a shard of its own on a Citus cluster (decision 0006).</summary>
     IsolateTenant,
+
+    /// <summary>Create and revoke the API keys products send usage with (<c>POST /api/usage</c>).</summary>
+    ManageUsageKeys,
 }
 
 public static class StaffAccess
@@ -54,7 +57,7 @@ public static class StaffAccess
         [.. ViewerCapabilities, StaffCapability.EditQuotas, StaffCapability.Suspend, StaffCapability.ExtendGrace];
 
     private static readonly HashSet<StaffCapability> AdminCapabilities =
-        [.. SupportCapabilities, StaffCapability.Restore, StaffCapability.OperateBilling, StaffCapability.IsolateTenant];
+        [.. SupportCapabilities, StaffCapability.Restore, StaffCapability.OperateBilling, StaffCapability.IsolateTenant, StaffCapability.ManageUsageKeys];
 }
 
 /// <summary>
@@ -89,6 +92,7 @@ public sealed class StaffForbiddenException(StaffActor actor, StaffCapability ca
         StaffCapability.Restore => "restore tenants",
         StaffCapability.ExtendGrace => "extend grace periods",
         StaffCapability.IsolateTenant => "move tenants to shards of their own",
+        StaffCapability.ManageUsageKeys => "create or revoke usage API keys",
         _ => "operate billing",
     };
 }

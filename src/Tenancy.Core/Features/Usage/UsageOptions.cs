@@ -43,6 +43,10 @@ public sealed class UsageOptions
     [Range(typeof(TimeSpan), "1.00:00:00", "90.00:00:00")]
     public TimeSpan IngestIdRetention { get; set; } = TimeSpan.FromDays(7);
 
+    /// <summary>Ingest: the largest request body in bytes (about 200 bytes an event); a larger one is refused with 413.</summary>
+    [Range(1_024, 256 * 1024 * 1024)]
+    public int MaxIngestBodyBytes { get; set; } = 4 * 1024 * 1024;
+
     /// <summary>Ingest: events older than this are refused (their days may be past the rollup's reach of the pressure).</summary>
     [Range(typeof(TimeSpan), "01:00:00", "90.00:00:00")]
     public TimeSpan MaxEventAge { get; set; } = TimeSpan.FromDays(7);

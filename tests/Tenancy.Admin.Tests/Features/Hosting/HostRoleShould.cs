@@ -5,6 +5,7 @@ using Tenancy.Admin.Tests.Infrastructure;
 using Tenancy.Core.Features.Billing;
 using Tenancy.Core.Features.Quotas;
 using Tenancy.Core.Features.Restore;
+using Tenancy.Core.Features.Usage;
 
 namespace Tenancy.Admin.Tests.Features.Hosting;
 
@@ -12,7 +13,7 @@ namespace Tenancy.Admin.Tests.Features.Hosting;
 public sealed class HostRoleShould
 {
     /// <summary>Every background service of <c>AddTenancyJobs</c>.</summary>
-    private static readonly Type[] AllJobs = [typeof(StripeEventWorker), typeof(GracePeriodSweep), typeof(QuotaCacheRefreshSweep), typeof(ChangeLogPurgeSweep), typeof(RestoreWorker)];
+    private static readonly Type[] AllJobs = [typeof(StripeEventWorker), typeof(GracePeriodSweep), typeof(QuotaCacheRefreshSweep), typeof(ChangeLogPurgeSweep), typeof(RestoreWorker), typeof(UsageRollupSweep), typeof(UsageGaugeSweep), typeof(UsagePurgeSweep), typeof(UsageIngestIdPurgeSweep)];
 
     private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
 

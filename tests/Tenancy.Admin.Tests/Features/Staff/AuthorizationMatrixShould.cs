@@ -19,7 +19,7 @@ public sealed class AuthorizationMatrixShould(PortalFixture portal) : IClassFixt
 
     private const string UnknownTenantPage = "/tenants/0195a1b2-0000-7000-8000-000000000001";
 
-    private static readonly string[] StaffPages = ["/", "/tenants", "/tenants?q=acme&status=active", UnknownTenantPage, "/audit", "/billing/events", "/billing/events?state=failed&type=invoice.payment_failed"];
+    private static readonly string[] StaffPages = ["/", "/tenants", "/tenants?q=acme&status=active", UnknownTenantPage, "/audit", "/billing/events", "/billing/events?state=failed&type=invoice.payment_failed", "/usage/keys"];
 
     public static TheoryData<string, string, Outcome> PageMatrix()
     {
