@@ -17,6 +17,24 @@ public static class PortalTheme
             Info = "#01579b",
             Error = "#c62828",
         },
+        // Dark: MudBlazor's dark surfaces with lighter accents, so text and status colours on
+        // them reach WCAG AA (4.5:1) as the light ones do on white.
+        PaletteDark = new PaletteDark
+        {
+            Primary = "#9fa8da",
+            PrimaryContrastText = "#10133a",
+            Secondary = "#4db6ac",
+            SecondaryContrastText = "#0b2a27",
+            AppbarBackground = "#1a1f4e",
+            Success = "#81c784",
+            Warning = "#ffb74d",
+            Info = "#4fc3f7",
+            Error = "#ef9a9a",
+            SuccessContrastText = "#10133a",
+            WarningContrastText = "#10133a",
+            InfoContrastText = "#10133a",
+            ErrorContrastText = "#10133a",
+        },
         Typography = new Typography
         {
             Default = new DefaultTypography
