@@ -8,10 +8,10 @@ namespace Tenancy.Admin.Components.Layout;
 /// <summary>
 /// Light or dark, known before the first byte of the page so it is drawn in the right theme at
 /// once: the signed-in staff member's own choice (a cookie per user, written by the app bar's
-/// toggle), else what the browser said about the system preference (the
-/// <c>Sec-CH-Prefers-Color-Scheme</c> client hint, which Chromium sends once asked, or the cookie
-/// the page writes after reading <c>prefers-color-scheme</c> itself), else unknown: then the page
-/// starts light and follows the system as soon as it is interactive.
+/// toggle), else what the browser said about the system preference (the cookie
+/// <c>wwwroot/theme-system.js</c> writes from <c>prefers-color-scheme</c> before the page is drawn,
+/// or the <c>Sec-CH-Prefers-Color-Scheme</c> client hint, which Chromium sends once asked), else
+/// unknown: then the page starts light, and the script asks for it again in dark if the system is.
 /// </summary>
 /// <param name="Dark">True for dark, false for light, null when nothing says.</param>
 /// <param name="Chosen">True when it is the user's own choice (the system preference no longer applies).</param>
