@@ -9,7 +9,8 @@ public static class PortalTheme
         PaletteLight = new PaletteLight
         {
             Primary = "#3949ab",
-            Secondary = "#00897b",
+            // #00897b (MudBlazor's teal) is 4.3:1 against white; this one reaches AA.
+            Secondary = "#00796b",
             AppbarBackground = "#283593",
             // Darker than MudBlazor's defaults so status text on white reaches WCAG AA (4.5:1).
             Success = "#2e7d32",
@@ -26,6 +27,8 @@ public static class PortalTheme
             Secondary = "#4db6ac",
             SecondaryContrastText = "#0b2a27",
             AppbarBackground = "#1a1f4e",
+            // MudBlazor's dark secondary text (50 % white) is 4.3:1 on its dark surfaces.
+            TextSecondary = "rgba(255,255,255,0.70)",
             Success = "#81c784",
             Warning = "#ffb74d",
             Info = "#4fc3f7",
