@@ -1,3 +1,4 @@
+using Tenancy.Admin.Components.Layout;
 using System.Globalization;
 using MudBlazor;
 using MudBlazor.Services;
@@ -38,6 +39,7 @@ public static class PortalExtensions
     public static WebApplication UseAdminPortal(this WebApplication app)
     {
         app.UseSecurityHeaders();
+        app.UseThemeClientHint();
         if (!app.Environment.IsDevelopment())
         {
             app.UseExceptionHandler("/error", createScopeForErrors: true);

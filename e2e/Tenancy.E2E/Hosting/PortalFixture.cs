@@ -97,14 +97,21 @@ public sealed class PortalFixture : IAsyncLifetime
         _signedInState = await session.Context.StorageStateAsync();
     }
 
-    /// <summary>A fresh browser context and page; signed in as Support unless <paramref name="signedIn"/> is false.</summary>
-    public async Task<BrowserSession> NewSessionAsync(bool signedIn = true)
+    /// <summary>
+    /// A fresh browser context and page; signed in as Support unless <paramref name="signedIn"/> is
+    /// false; 1280×800 with a light system colour scheme unless told otherwise. <paramref name="bypassCsp"/>
+    /// lets a test inject a script of its own (the accessibility scan), which the portal's policy refuses.
+    /// </summary>
+    public async Task<BrowserSession> NewSessionAsync(
+        bool signedIn = true, ColorScheme colorScheme = ColorScheme.Light, ViewportSize? viewport = null, bool bypassCsp = false)
     {
         var context = await _browser!.NewContextAsync(new BrowserNewContextOptions
         {
             BaseURL = BaseAddress.ToString(),
             StorageState = signedIn ? _signedInState ?? throw new InvalidOperationException("Not signed in yet.") : null,
-            ViewportSize = new ViewportSize { Width = 1280, Height = 800 },
+            ViewportSize = viewport ?? new ViewportSize { Width = 1280, Height = 800 },
+            ColorScheme = colorScheme,
+            BypassCSP = bypassCsp,
             DeviceScaleFactor = 1,
             Locale = "en-US",
             TimezoneId = "UTC",

@@ -16,6 +16,12 @@ public abstract class PortalPage(IPage page)
 
     public ILocator SignOutButton => Page.GetByRole(AriaRole.Button, new() { Name = "Sign out" });
 
+    /// <summary>The app bar's light/dark switch ("Switch to dark mode" / "Switch to light mode").</summary>
+    public ILocator ThemeToggle => Page.GetByTestId("theme-toggle");
+
+    /// <summary>The page's theme as the portal marks it on &lt;html data-theme&gt;: "light" or "dark".</summary>
+    public ILocator Document => Page.Locator("html");
+
     /// <summary>Blazor's "An unhandled error has occurred" bar.</summary>
     public ILocator ErrorBar => Page.Locator("#blazor-error-ui");
 

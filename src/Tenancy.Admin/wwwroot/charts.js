@@ -1,15 +1,27 @@
 // Draws the portal's charts with ApexCharts (wwwroot/lib/apexcharts, MIT, pinned to 4.7.0).
 // Components/Charts/TimeChart.razor sends plain options built in C#; this module adds what JSON
 // cannot carry: functions (click handler, UTC labels), the portal's theme colours, and whether
-// to animate. One chart per element.
+// to animate, light or dark. One chart per element.
 import ApexCharts from "./lib/apexcharts/apexcharts.esm.js";
 
 const charts = new WeakMap();
+const drawn = new Set();
+
+// Light or dark changed (theme.js): draw every chart again in the new colours.
+document.addEventListener("portal-theme-changed", () => {
+  for (const element of drawn) {
+    const entry = charts.get(element);
+    if (entry) {
+      entry.chart.updateOptions(withPortalBehaviour(entry.options, entry.dotNetRef), true, false);
+    }
+  }
+});
 
 export function render(element, options, dotNetRef) {
   destroy(element);
   const chart = new ApexCharts(element, withPortalBehaviour(options, dotNetRef));
-  charts.set(element, { chart, dotNetRef });
+  charts.set(element, { chart, dotNetRef, options });
+  drawn.add(element);
   return chart.render();
 }
 
@@ -18,6 +30,7 @@ export function update(element, options) {
   if (!entry) {
     return Promise.resolve();
   }
+  entry.options = options;
   const full = withPortalBehaviour(options, entry.dotNetRef);
   return entry.chart.updateOptions(full, true, full.chart.animations.enabled);
 }
@@ -26,6 +39,7 @@ export function destroy(element) {
   const entry = charts.get(element);
   if (entry) {
     charts.delete(element);
+    drawn.delete(element);
     entry.chart.destroy();
   }
 }
@@ -38,10 +52,14 @@ function withPortalBehaviour(options, dotNetRef) {
   const limits = (options.annotations?.yaxis ?? []).map(a => a.y);
   const limitColor = color("--mud-palette-error", "#c62828");
 
+  const dark = document.documentElement.dataset.theme === "dark";
+
   return {
     ...options,
+    theme: { mode: dark ? "dark" : "light" },
     chart: {
       ...options.chart,
+      background: "transparent",
       fontFamily: "inherit",
       foreColor: color("--mud-palette-text-secondary", "#616161"),
       toolbar: { show: false },
@@ -55,7 +73,7 @@ function withPortalBehaviour(options, dotNetRef) {
         ...a,
         borderColor: limitColor,
         strokeDashArray: 6,
-        label: { ...a.label, borderColor: limitColor, style: { color: "#fff", background: limitColor } },
+        label: { ...a.label, borderColor: limitColor, style: { color: color("--mud-palette-error-text", "#fff"), background: limitColor } },
       })),
     },
     yaxis: {

@@ -2,6 +2,8 @@ using Bunit;
 using Bunit.TestDoubles;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
+using MudBlazor;
+using MudBlazor.Extensions;
 using Tenancy.Admin.Components.Layout;
 
 namespace Tenancy.Admin.Tests.Components;
@@ -50,6 +52,40 @@ public sealed class MainLayoutShould : BunitContext
         cut.WaitForAssertion(() => Assert.Equal("Audit log", cut.Find("[data-testid=portal-nav] [aria-current=page]").TextContent.Trim()), TimeSpan.FromSeconds(5));
     }
 
-    private IRenderedComponent<MainLayout> RenderLayout() =>
-        Render<MainLayout>(p => p.Add(l => l.Body, (RenderFragment)(b => b.AddContent(0, "the page"))));
+    [Fact]
+    public void StartInTheThemeTheRequestSaid()
+    {
+        var cut = RenderLayout(new ThemePreference(Dark: true, Chosen: true, UserCookie: "tenancy-theme-0123456789abcdef"));
+
+        Assert.True(IsDark(cut));
+        Assert.Equal("Switch to light mode", cut.Find("button[data-testid=theme-toggle]").GetAttribute("aria-label"));
+    }
+
+    [Fact]
+    public void SwitchBetweenLightAndDarkAndRememberItForTheSignedInUser()
+    {
+        var theme = JSInterop.SetupModule("./theme.js");
+        var cut = RenderLayout(new ThemePreference(Dark: false, Chosen: true, UserCookie: "tenancy-theme-0123456789abcdef"));
+        Assert.False(IsDark(cut));
+
+        cut.Find("button[data-testid=theme-toggle]").Click();
+
+        Assert.True(IsDark(cut));
+        Assert.Equal("true", cut.Find("button[data-testid=theme-toggle]").GetAttribute("aria-pressed"));
+        Assert.Contains("--mud-palette-primary: rgba(159,168,218,1)", cut.Markup, StringComparison.Ordinal); // the dark palette's primary, #9fa8da
+        cut.WaitForAssertion(() => Assert.Equal(["dark", "tenancy-theme-0123456789abcdef"], Assert.Single(theme.Invocations["apply"]).Arguments), TimeSpan.FromSeconds(5));
+
+        cut.Find("button[data-testid=theme-toggle]").Click();
+
+        Assert.False(IsDark(cut));
+        cut.WaitForAssertion(() => Assert.Equal(["light", "tenancy-theme-0123456789abcdef"], theme.Invocations["apply"][^1].Arguments), TimeSpan.FromSeconds(5));
+    }
+
+    private static bool IsDark(IRenderedComponent<MainLayout> cut) =>
+        cut.FindComponent<MudThemeProvider>().Instance.GetState(t => t.IsDarkMode);
+
+    private IRenderedComponent<MainLayout> RenderLayout(ThemePreference? theme = null) =>
+        Render<MainLayout>(p => p
+            .Add(l => l.Body, (RenderFragment)(b => b.AddContent(0, "the page")))
+            .AddCascadingValue(theme ?? new ThemePreference(Dark: false, Chosen: true, UserCookie: null)));
 }

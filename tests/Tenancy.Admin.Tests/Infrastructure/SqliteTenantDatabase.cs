@@ -61,6 +61,15 @@ public sealed class SqliteTenantDatabase : IDbContextFactory<TenancyDbContext>, 
         return tenants;
     }
 
+    /// <summary>Gives the named tenant another status (as deleting a tenant does).</summary>
+    public void SetStatus(string name, TenantStatus status)
+    {
+        using var db = CreateDbContext();
+        db.Tenants.Single(t => t.Name == name).Status = status;
+        db.SaveChanges();
+        Commands.Reset();
+    }
+
     public void Dispose()
     {
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();

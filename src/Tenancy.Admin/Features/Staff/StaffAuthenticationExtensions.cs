@@ -4,7 +4,6 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
@@ -21,7 +20,8 @@ public static class StaffAuthenticationExtensions
     /// Staff sign-in: OpenID Connect (authorization code + PKCE) into a cookie session with an idle
     /// timeout; in Development also a sign-in with demo accounts through the same cookie and
     /// claims. Authorization policies per capability; every page needs a signed-in user unless
-    /// it opts out. Data Protection keys live in the database so instances share sessions.
+    /// it opts out. Data Protection keys live in the database so instances share sessions, encrypted
+    /// with a certificate outside Development (<see cref="PortalDataProtection"/>).
     /// </summary>
     public static WebApplicationBuilder AddStaffAuthentication(this WebApplicationBuilder builder)
     {
@@ -34,11 +34,7 @@ public static class StaffAuthenticationExtensions
                 "See appsettings.sample.json.");
         }
 
-        builder.Services.AddDataProtection().SetApplicationName("Tenancy.Admin");
-        builder.Services.AddSingleton<IConfigureOptions<Microsoft.AspNetCore.DataProtection.KeyManagement.KeyManagementOptions>>(sp =>
-            new ConfigureOptions<Microsoft.AspNetCore.DataProtection.KeyManagement.KeyManagementOptions>(options =>
-                options.XmlRepository = sp.GetRequiredService<DatabaseXmlRepository>()));
-        builder.Services.AddSingleton<DatabaseXmlRepository>();
+        builder.AddPortalDataProtection();
 
         var authentication = builder.Services.AddAuthentication(options =>
             {

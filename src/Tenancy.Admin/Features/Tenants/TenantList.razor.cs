@@ -19,7 +19,7 @@ public partial class TenantList
 
     private readonly List<string> _notices = [];
     private IReadOnlyList<Plan> _plans = [];
-    private TenantQuery _query = new();
+    private TenantQuery _query = TenantListUrl.Default;
     private string? _loadedUri;
     private string? _searchText;
     private string? _searchError;
@@ -42,6 +42,7 @@ public partial class TenantList
     [SupplyParameterFromQuery(Name = "status")] private string? QueryStatus { get; set; }
     [SupplyParameterFromQuery(Name = "plan")] private string? QueryPlan { get; set; }
     [SupplyParameterFromQuery(Name = "region")] private string? QueryRegion { get; set; }
+    [SupplyParameterFromQuery(Name = "deleted")] private string? QueryDeleted { get; set; }
     [SupplyParameterFromQuery(Name = "sort")] private string? QuerySort { get; set; }
     [SupplyParameterFromQuery(Name = "dir")] private string? QueryDir { get; set; }
     [SupplyParameterFromQuery(Name = "size")] private string? QuerySize { get; set; }
@@ -50,7 +51,8 @@ public partial class TenantList
     [SupplyParameterFromQuery(Name = "page")] private string? QueryPage { get; set; }
 #pragma warning restore IDE0051, CS0169
 
-    private bool HasFilters => _query.SearchTerm is not null || _query.Status is not null || _query.PlanId is not null || _query.Region is not null;
+    private bool HasFilters => _query.SearchTerm is not null || _query.Status is not null || _query.PlanId is not null || _query.Region is not null
+        || !_query.HideDeleted;
 
     private bool CanGoBack => _page?.HasPrevious == true && !_loading;
 
@@ -222,13 +224,15 @@ public partial class TenantList
 
     private void OnRegionChanged(string? value) => Show(_query with { Region = value, Page = PageRequest.First });
 
+    private void OnIncludeDeletedChanged(bool include) => Show(_query with { HideDeleted = !include, Page = PageRequest.First });
+
     private void OnPageSizeChanged(int size) => Show(_query with { PageSize = size, Page = PageRequest.First });
 
     private void ClearFilters()
     {
         _searchText = null;
         _searchError = null;
-        Show(new TenantQuery { Sort = _query.Sort, Direction = _query.Direction, PageSize = _query.PageSize });
+        Show(TenantListUrl.Default with { Sort = _query.Sort, Direction = _query.Direction, PageSize = _query.PageSize });
     }
 
     private void SortBy(TenantSort sort)

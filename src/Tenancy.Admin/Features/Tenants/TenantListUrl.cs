@@ -7,7 +7,8 @@ namespace Tenancy.Admin.Features.Tenants;
 
 /// <summary>
 /// The tenant list's state in the query string, so a copied link reproduces the view:
-/// <c>/tenants?q=acme&amp;status=active&amp;plan=pro&amp;region=eu-west&amp;sort=created&amp;dir=desc&amp;after=…</c>.
+/// <c>/tenants?q=acme&amp;status=active&amp;plan=pro&amp;region=eu-west&amp;deleted=include&amp;sort=created&amp;dir=desc&amp;after=…</c>.
+/// Deleted tenants are hidden unless the link says <c>deleted=include</c> (or its status filter is Deleted).
 /// Parsing never throws: anything it does not understand falls back to the default and is
 /// reported in <see cref="Parsed.Notices"/>.
 /// </summary>
@@ -17,6 +18,9 @@ public static class TenantListUrl
 
     public static readonly int[] PageSizes = [25, 50, 100];
 
+    /// <summary>The list with nothing chosen: every tenant but the deleted ones, by name, first page.</summary>
+    public static TenantQuery Default { get; } = new() { HideDeleted = true };
+
     public sealed record Parsed(TenantQuery Query, IReadOnlyList<string> Notices);
 
     public static Parsed Parse(string uri, IReadOnlyCollection<string> knownPlans)
@@ -24,7 +28,7 @@ public static class TenantListUrl
         var queryString = new Uri(uri, UriKind.Absolute).Query;
         var values = QueryHelpers.ParseQuery(queryString);
         var notices = new List<string>();
-        var query = new TenantQuery();
+        var query = Default;
 
         var search = Single(values, "q");
         if (search is { Length: > TenantQuery.MaxSearchLength })
@@ -70,6 +74,18 @@ public static class TenantListUrl
             {
                 notices.Add($"Unknown region '{region}' was ignored.");
             }
+        }
+
+        switch (Single(values, "deleted"))
+        {
+            case null:
+                break;
+            case "include":
+                query = query with { HideDeleted = false };
+                break;
+            case var other:
+                notices.Add($"Unknown value '{other}' for deleted tenants was ignored; they are hidden.");
+                break;
         }
 
         switch (Single(values, "sort"))
@@ -161,6 +177,11 @@ public static class TenantListUrl
             parameters.Add(new("region", region));
         }
 
+        if (!query.HideDeleted)
+        {
+            parameters.Add(new("deleted", "include"));
+        }
+
         if (query.Sort == TenantSort.Created)
         {
             parameters.Add(new("sort", "created"));
@@ -193,7 +214,7 @@ public static class TenantListUrl
     }
 
     private static readonly HashSet<string> KnownKeys =
-        ["q", "status", "plan", "region", "sort", "dir", "size", "after", "before", "page"];
+        ["q", "status", "plan", "region", "deleted", "sort", "dir", "size", "after", "before", "page"];
 
     private static string? Single(Dictionary<string, StringValues> values, string key) =>
         values.TryGetValue(key, out var value) && value.Count > 0 ? value[0] : null;

@@ -48,6 +48,12 @@ public sealed record TenantQuery
 
     public TenantStatus? Status { get; init; }
 
+    /// <summary>
+    /// Leaves deleted tenants out unless <see cref="Status"/> asks for them. False (every status)
+    /// unless set; the tenant list sets it by default (its "Include deleted" switch turns it off).
+    /// </summary>
+    public bool HideDeleted { get; init; }
+
     public string? PlanId { get; init; }
 
     public string? Region { get; init; }

@@ -168,7 +168,7 @@ public sealed class TenantSearchSample
     }
 
     private static bool Passes(Row row, TenantQuery filters) =>
-        (filters.Status is not { } status || row.Status == status)
+        (filters.Status is { } status ? row.Status == status : !filters.HideDeleted || row.Status != TenantStatus.Deleted)
         && (filters.PlanId is not { } plan || row.PlanId == plan)
         && (filters.Region is not { } region || row.Region == region);
 

@@ -118,6 +118,8 @@ public sealed class StripeWebhookEndpointShould
             ["Auth:Authority"] = "https://login.example.test",
             ["Auth:ClientId"] = "tenancy-admin",
             ["Auth:ClientSecret"] = "from-a-secret-store",
+            ["DataProtection:CertificatePath"] = TestCertificate.Shared.Path,
+            ["DataProtection:CertificatePassword"] = TestCertificate.Shared.Password,
         });
 
         var refused = Assert.Throws<InvalidOperationException>(() => portal.CreateClient());

@@ -121,6 +121,8 @@ public sealed class StaffSessionsShould
         ["Auth:ClientId"] = "tenancy-admin",
         ["Auth:ClientSecret"] = "from-a-secret-store",
         ["Stripe:WebhookSecret"] = "whsec_test_only",
+        ["DataProtection:CertificatePath"] = TestCertificate.Shared.Path,
+        ["DataProtection:CertificatePassword"] = TestCertificate.Shared.Password,
     });
 
     [Fact]

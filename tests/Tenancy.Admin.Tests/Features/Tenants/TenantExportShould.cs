@@ -40,6 +40,22 @@ public sealed class TenantExportShould : IAsyncLifetime
     }
 
     [Fact]
+    public async Task LeaveDeletedTenantsOutUnlessTheViewIncludesThem()
+    {
+        await AddTenantsAsync("Exportco Alpha", "Exportco Bravo", "Exportco Charlie");
+        await using (var db = await Contexts.CreateDbContextAsync(Cancellation))
+        {
+            await db.Tenants.Where(t => t.Name == "Exportco Bravo").ExecuteUpdateAsync(t => t.SetProperty(x => x.Status, TenantStatus.Deleted), Cancellation);
+        }
+
+        using var client = await _portal.SignedInClientAsync("viewer", Cancellation);
+
+        Assert.Equal(["Exportco Alpha", "Exportco Charlie"], await ExportedNamesAsync(client, "/tenants/export.csv"));
+        Assert.Equal(["Exportco Alpha", "Exportco Bravo", "Exportco Charlie"], await ExportedNamesAsync(client, "/tenants/export.csv?deleted=include"));
+        Assert.Equal(["Exportco Bravo"], await ExportedNamesAsync(client, "/tenants/export.csv?status=deleted"));
+    }
+
+    [Fact]
     public async Task RefuseAnAddressThatIsNotAViewOfTheList()
     {
         using var client = await _portal.SignedInClientAsync("viewer", Cancellation);
@@ -66,6 +82,14 @@ public sealed class TenantExportShould : IAsyncLifetime
     public async ValueTask DisposeAsync() => await _portal.DisposeAsync();
 
     private IDbContextFactory<TenancyDbContext> Contexts => _portal.Services.GetRequiredService<IDbContextFactory<TenancyDbContext>>();
+
+    private static async Task<List<string>> ExportedNamesAsync(HttpClient client, string address)
+    {
+        using var response = await client.GetAsync(address, Cancellation);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var lines = (await response.Content.ReadAsStringAsync(Cancellation)).TrimEnd('\n').Split('\n');
+        return [.. lines.Skip(1).Select(l => l.Split(',')[1])];
+    }
 
     private async Task AddTenantsAsync(params string[] names)
     {

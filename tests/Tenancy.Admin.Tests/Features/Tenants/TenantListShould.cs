@@ -1,6 +1,7 @@
 using Bunit;
 using Tenancy.Admin.Features.Tenants;
 using Tenancy.Admin.Tests.Infrastructure;
+using Tenancy.Core.Features.Tenants;
 
 namespace Tenancy.Admin.Tests.Features.Tenants;
 
@@ -31,6 +32,31 @@ public sealed class TenantListShould : PortalTestContext
         cut.WaitForAssertion(() => Assert.Equal(["Acme Analytics"], RowNames(cut)), Wait);
         Assert.Equal("/tenants/export.csv?q=acme&sort=created&dir=desc", cut.Find("[data-testid=tenant-export]").GetAttribute("href"));
         Assert.Empty(cut.FindAll("[data-testid=tenant-export-note]"));
+    }
+
+    [Fact]
+    public void HideDeletedTenantsUntilTheIncludeDeletedSwitchIsOnAndKeepItInTheLink()
+    {
+        Database.AddTenants("Cobalt Systems", "Acme Analytics", "Borealis Labs");
+        Database.SetStatus("Borealis Labs", TenantStatus.Deleted);
+        Navigation.NavigateTo("/tenants");
+        var cut = RenderFollowingNavigation();
+
+        cut.WaitForAssertion(() => Assert.Equal(["Acme Analytics", "Cobalt Systems"], RowNames(cut)), Wait);
+        Assert.Equal("2 tenants", cut.Find("[data-testid=tenant-count]").TextContent.Trim());
+        Assert.Equal("/tenants/export.csv", cut.Find("[data-testid=tenant-export]").GetAttribute("href"));
+
+        cut.Find(IncludeDeletedSwitch).Change(true);
+
+        cut.WaitForAssertion(() => Assert.Equal(["Acme Analytics", "Borealis Labs", "Cobalt Systems"], RowNames(cut)), Wait);
+        Assert.EndsWith("/tenants?deleted=include", Navigation.Uri, StringComparison.Ordinal);
+        Assert.Equal("3 tenants", cut.Find("[data-testid=tenant-count]").TextContent.Trim());
+        Assert.Equal("/tenants/export.csv?deleted=include", cut.Find("[data-testid=tenant-export]").GetAttribute("href"));
+
+        // A status filter of Deleted lists them whatever the switch says (it is disabled then).
+        Navigation.NavigateTo("/tenants?status=deleted");
+        cut.WaitForAssertion(() => Assert.Equal(["Borealis Labs"], RowNames(cut)), Wait);
+        Assert.True(cut.Find(IncludeDeletedSwitch).HasAttribute("disabled"));
     }
 
     [Fact]
@@ -201,6 +227,8 @@ public sealed class TenantListShould : PortalTestContext
     /// parameters change, and nothing else calls it again.
     /// </summary>
     private IRenderedComponent<TenantList> RenderFollowingNavigation() => Render<TenantList>();
+
+    private const string IncludeDeletedSwitch = "input[data-testid=filter-include-deleted], [data-testid=filter-include-deleted] input";
 
     private static List<string> RowNames(IRenderedComponent<TenantList> cut) =>
         cut.FindAll("tbody tr td[data-label=Name] a").Select(a => a.TextContent.Trim()).ToList();

@@ -11,15 +11,19 @@ public sealed class TenantListUrlShould
     {
         var cursor = TenantCursor.Encode(TenantSort.Name, "O'Brien & Co 100%", DateTime.UnixEpoch, Guid.CreateVersion7());
         var createdCursor = TenantCursor.Encode(TenantSort.Created, "", new DateTime(2025, 3, 4, 5, 6, 7, DateTimeKind.Utc), Guid.CreateVersion7());
+        var list = TenantListUrl.Default;
         return
         [
-            new TenantQuery(),
-            new TenantQuery { Search = "acme & sons / 50% off?" },
-            new TenantQuery { Status = TenantStatus.PastDue, PlanId = "enterprise", Region = "eu-west" },
-            new TenantQuery { Sort = TenantSort.Created, Direction = SortDirection.Descending, PageSize = 100 },
-            new TenantQuery { Search = "ümlaut", Page = PageRequest.After(cursor) },
-            new TenantQuery { Sort = TenantSort.Created, Page = PageRequest.Before(createdCursor) },
-            new TenantQuery { Status = TenantStatus.Suspended, Page = PageRequest.Last },
+            list,
+            list with { Search = "acme & sons / 50% off?" },
+            list with { Status = TenantStatus.PastDue, PlanId = "enterprise", Region = "eu-west" },
+            list with { Sort = TenantSort.Created, Direction = SortDirection.Descending, PageSize = 100 },
+            list with { Search = "ümlaut", Page = PageRequest.After(cursor) },
+            list with { Sort = TenantSort.Created, Page = PageRequest.Before(createdCursor) },
+            list with { Status = TenantStatus.Suspended, Page = PageRequest.Last },
+            list with { HideDeleted = false },
+            list with { HideDeleted = false, Search = "acme", Region = "us-east", Sort = TenantSort.Created },
+            list with { Status = TenantStatus.Deleted },
         ];
     }
 
@@ -37,7 +41,20 @@ public sealed class TenantListUrlShould
 
     [Fact]
     public void LeaveDefaultsOutOfTheLink() =>
-        Assert.Equal("/tenants", TenantListUrl.Format(new TenantQuery()));
+        Assert.Equal("/tenants", TenantListUrl.Format(TenantListUrl.Default));
+
+    [Fact]
+    public void HideDeletedTenantsUnlessTheLinkIncludesThem()
+    {
+        Assert.True(TenantListUrl.Parse("http://portal.test/tenants", Plans).Query.HideDeleted);
+        Assert.True(TenantListUrl.Parse("http://portal.test/tenants?q=acme&status=active", Plans).Query.HideDeleted);
+
+        var included = TenantListUrl.Parse("http://portal.test/tenants?deleted=include", Plans);
+        Assert.False(included.Query.HideDeleted);
+        Assert.Empty(included.Notices);
+        Assert.Equal("/tenants?deleted=include", TenantListUrl.Format(included.Query));
+        Assert.Equal("/tenants/export.csv?deleted=include", TenantExportEndpoint.For(included.Query with { Page = PageRequest.Last }));
+    }
 
     [Theory]
     [InlineData("?plan=platinum", "Unknown plan 'platinum'")]
@@ -47,6 +64,7 @@ public sealed class TenantListUrlShould
     [InlineData("?before=abc&after=def", "page position")]
     [InlineData("?page=9", "page position")]
     [InlineData("?utm_source=mail", "Unknown link parameter 'utm_source'")]
+    [InlineData("?deleted=yes", "Unknown value 'yes' for deleted tenants")]
     [InlineData("?status=trial&status=active", "given 2 times")]
     public void ExplainWhatItIgnored(string queryString, string notice)
     {

@@ -168,6 +168,35 @@ public abstract class TenantCatalogBrowseShould(TestDatabase database) : IAsyncL
         Assert.Equal(new TenantCount(expected.Count, TenantCountKind.Exact), count);
     }
 
+    [Theory]
+    [MemberData(nameof(Sorts))]
+    public async Task HideDeletedTenantsInOrderOnEveryPageAndInTheExport(TenantSort sort, SortDirection direction)
+    {
+        var expected = All.Where(t => t.Status != TenantStatus.Deleted).ToList().Ordered(sort, direction).Ids();
+        Assert.NotEqual(All.Count, expected.Count);
+        var query = new TenantQuery { HideDeleted = true, Sort = sort, Direction = direction, PageSize = PageSize };
+
+        var forward = await catalog.PageForwardAsync(query, Cancellation);
+        var backward = await catalog.PageBackwardAsync(query, Cancellation);
+        var exported = await catalog.ExportAsync(query, All.Count, Cancellation, pageSize: PageSize).ToListAsync(Cancellation);
+
+        Assert.Equal(expected, forward.SelectMany(p => p.Items).Ids());
+        Assert.Equal(expected, backward.AsEnumerable().Reverse().SelectMany(p => p.Items).Ids());
+        Assert.Equal(expected, exported.Ids());
+        Assert.Equal(new TenantCount(expected.Count, TenantCountKind.Exact), await catalog.CountAsync(query, Cancellation));
+    }
+
+    [Fact]
+    public async Task ListDeletedTenantsWhenTheStatusFilterAsksForThemWhileHidingThem()
+    {
+        var deleted = All.Where(t => t.Status == TenantStatus.Deleted).ToList().Ordered(TenantSort.Name, SortDirection.Ascending).Ids();
+        Assert.NotEmpty(deleted);
+        var query = new TenantQuery { HideDeleted = true, Status = TenantStatus.Deleted, PageSize = 3 };
+
+        Assert.Equal(deleted, (await catalog.ListAllAsync(query, Cancellation)).Ids());
+        Assert.Equal(new TenantCount(deleted.Count, TenantCountKind.Exact), await catalog.CountAsync(query, Cancellation));
+    }
+
     [Fact]
     public async Task CombineFiltersWithSearch()
     {

@@ -11,7 +11,7 @@ namespace Tenancy.Core.Tests.Features.Tenants;
 /// walking the sort order or asking the trigram index, whatever the sample drew); the rows must
 /// not change. Terms in every band of matches (<see cref="SearchBandsTestData"/>), every sort and
 /// direction, paged all the way forward from the first page and all the way back from the last,
-/// with and without a filter.
+/// with and without a filter, and with deleted tenants hidden (the tenant list's default view).
 /// </summary>
 public abstract class TenantSearchOracleShould(TestDatabase database) : IAsyncLifetime
 {
@@ -59,9 +59,15 @@ public abstract class TenantSearchOracleShould(TestDatabase database) : IAsyncLi
             PageSize = planted.Tenants > 5_000 ? 200 : 100,
         };
         var filtered = query with { Status = TenantStatus.Active };
+        var hidden = query with { HideDeleted = true };
+        var deleted = hidden with { Status = TenantStatus.Deleted };
         var expected = await OracleAsync(query);
         var expectedFiltered = await OracleAsync(filtered);
+        var expectedHidden = await OracleAsync(hidden);
+        var expectedDeleted = await OracleAsync(deleted);
         Assert.Equal(planted.Tenants, expected.Count);
+        Assert.Equal(expected.Count, expectedHidden.Count + expectedDeleted.Count);
+        Assert.NotEmpty(expectedDeleted); // so hiding them changes the rows
 
         foreach (var (name, catalog) in Catalogs(database.ContextFactory))
         {
@@ -71,17 +77,29 @@ public abstract class TenantSearchOracleShould(TestDatabase database) : IAsyncLi
             AssertSameRows(expected, forward.SelectMany(p => p.Items).Ids(), $"{name}, paging forward");
             AssertSameRows(expected, backward.AsEnumerable().Reverse().SelectMany(p => p.Items).Ids(), $"{name}, paging back from the last page");
             AssertSameRows(expectedFiltered, (await catalog.ListAllAsync(filtered, Cancellation)).Ids(), $"{name}, status Active");
+            AssertSameRows(expectedDeleted, (await catalog.ListAllAsync(deleted, Cancellation)).Ids(), $"{name}, status Deleted while deleted tenants are hidden");
 
-            var count = await catalog.CountAsync(query, Cancellation);
-            switch (count.Kind)
-            {
-                case TenantCountKind.Exact:
-                    Assert.Equal(expected.Count, count.Value);
-                    break;
-                case TenantCountKind.AtLeast:
-                    Assert.True(expected.Count >= count.Value, $"{name}: count says at least {count.Value}, there are {expected.Count}");
-                    break;
-            }
+            // The tenant list's default view: every status but deleted, paged both ways.
+            var hiddenForward = await catalog.PageForwardAsync(hidden, Cancellation);
+            var hiddenBackward = await catalog.PageBackwardAsync(hidden, Cancellation);
+            AssertSameRows(expectedHidden, hiddenForward.SelectMany(p => p.Items).Ids(), $"{name}, deleted hidden, paging forward");
+            AssertSameRows(expectedHidden, hiddenBackward.AsEnumerable().Reverse().SelectMany(p => p.Items).Ids(), $"{name}, deleted hidden, paging back from the last page");
+
+            AssertCount(expected.Count, await catalog.CountAsync(query, Cancellation), name);
+            AssertCount(expectedHidden.Count, await catalog.CountAsync(hidden, Cancellation), $"{name}, deleted hidden");
+        }
+    }
+
+    private static void AssertCount(int expected, TenantCount count, string what)
+    {
+        switch (count.Kind)
+        {
+            case TenantCountKind.Exact:
+                Assert.Equal(expected, count.Value);
+                break;
+            case TenantCountKind.AtLeast:
+                Assert.True(expected >= count.Value, $"{what}: count says at least {count.Value}, there are {expected}");
+                break;
         }
     }
 
@@ -107,6 +125,10 @@ public abstract class TenantSearchOracleShould(TestDatabase database) : IAsyncLi
         if (query.Status is { } status)
         {
             rows = rows.Where(t => t.Status == status);
+        }
+        else if (query.HideDeleted)
+        {
+            rows = rows.Where(t => t.Status != TenantStatus.Deleted);
         }
 
         rows = (query.Sort, query.Direction) switch
