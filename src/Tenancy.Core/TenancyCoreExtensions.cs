@@ -8,6 +8,7 @@ using Tenancy.Core.Data.Seeding;
 using Tenancy.Core.Features.Audit;
 using Tenancy.Core.Features.Fleet;
 using Tenancy.Core.Features.Billing;
+using Tenancy.Core.Features.Notes;
 using Tenancy.Core.Features.Quotas;
 using Tenancy.Core.Features.Restore;
 using Tenancy.Core.Features.Sharding;
@@ -42,7 +43,7 @@ public static class TenancyCoreExtensions
     }
 
     /// <summary>
-    /// The feature services (tenant catalog, audit, quotas, billing, suspensions, the change log's purge) with their
+    /// The feature services (tenant catalog, audit, quotas, billing, suspensions, the change log's purge, tenant notes) with their
     /// options, without the database, its start-up or background work: what the app registers
     /// through <see cref="AddTenancyCore"/> and the component tests build their services from, so
     /// a wiring mistake fails both. Needs an <see cref="IDbContextFactory{TContext}"/> of
@@ -61,6 +62,7 @@ public static class TenancyCoreExtensions
         services.AddTenancyBilling();
         services.AddTenancyRestore();
         services.AddTenancySharding();
+        services.AddTenancyNotes();
         return services;
     }
 

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Tenancy.Core.Features.Audit;
 using Tenancy.Core.Features.Billing;
+using Tenancy.Core.Features.Notes;
 using Tenancy.Core.Features.Plans;
 using Tenancy.Core.Features.Quotas;
 using Tenancy.Core.Features.Restore;
@@ -68,6 +69,8 @@ public abstract class TenancyDbContext(DbContextOptions options) : DbContext(opt
     public DbSet<TenantChange> TenantChanges => Set<TenantChange>();
 
     public DbSet<RestoreJob> RestoreJobs => Set<RestoreJob>();
+
+    public DbSet<TenantNote> TenantNotes => Set<TenantNote>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

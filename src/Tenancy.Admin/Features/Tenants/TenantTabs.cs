@@ -1,5 +1,6 @@
 using Tenancy.Admin.Features.Audit;
 using Tenancy.Admin.Features.Billing;
+using Tenancy.Admin.Features.Notes;
 using Tenancy.Admin.Features.Quotas;
 using Tenancy.Admin.Features.Restore;
 using Tenancy.Core.Features.Staff;
@@ -13,6 +14,9 @@ namespace Tenancy.Admin.Features.Tenants;
 /// </summary>
 public static class TenantTabs
 {
+    /// <summary>Everyone reads the notes; writing, pinning and deleting need <see cref="StaffCapability.WriteNotes"/> (checked again by the service).</summary>
+    public static readonly TenantTab Notes = TenantTab.Of<TenantNotesPanel>("notes", "Notes", StaffCapability.View);
+
     public static readonly TenantTab Quotas = TenantTab.Of<TenantQuotasPanel>("quotas", "Quotas", StaffCapability.View);
 
     public static readonly TenantTab Billing = TenantTab.Of<TenantBillingPanel>("billing", "Billing", StaffCapability.View);
@@ -22,7 +26,7 @@ public static class TenantTabs
 
     public static readonly TenantTab Audit = TenantTab.Of<TenantAuditHistory>("audit", "Audit history", StaffCapability.View);
 
-    public static IReadOnlyList<TenantTab> All { get; } = Distinct([Quotas, Billing, Restore, Audit]);
+    public static IReadOnlyList<TenantTab> All { get; } = Distinct([Notes, Quotas, Billing, Restore, Audit]);
 
     /// <summary>The tenant page on its overview.</summary>
     public static string OverviewUrl(Guid tenantId) => $"/tenants/{tenantId}";

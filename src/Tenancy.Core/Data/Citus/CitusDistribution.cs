@@ -40,6 +40,7 @@ public static class CitusDistribution
         ["usage_ingest_ids"] = TablePlacement.Coordinator,
         ["tenant_billing"] = TablePlacement.Coordinator,
         ["suspensions"] = TablePlacement.Coordinator,
+        ["tenant_notes"] = TablePlacement.Coordinator, // staff notes, never rewound by a restore; the pinned one in every tenant page's header
         ["restore_jobs"] = TablePlacement.Coordinator,
         ["stripe_events"] = TablePlacement.Coordinator,
         ["audit_log"] = TablePlacement.Coordinator,

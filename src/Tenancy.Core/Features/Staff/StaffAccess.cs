@@ -34,6 +34,12 @@ public enum StaffCapability
 
     /// <summary>Create and revoke the API keys products send usage with (<c>POST /api/usage</c>).</summary>
     ManageUsageKeys,
+
+    /// <summary>Write notes on a tenant, pin and unpin them, and delete one's own.</summary>
+    WriteNotes,
+
+    /// <summary>Delete any member of staff's note on a tenant (kept, marked deleted, for the audit trail).</summary>
+    DeleteAnyNote,
 }
 
 public static class StaffAccess
@@ -54,10 +60,10 @@ public static class StaffAccess
     private static readonly HashSet<StaffCapability> ViewerCapabilities = [StaffCapability.View];
 
     private static readonly HashSet<StaffCapability> SupportCapabilities =
-        [.. ViewerCapabilities, StaffCapability.EditQuotas, StaffCapability.Suspend, StaffCapability.ExtendGrace];
+        [.. ViewerCapabilities, StaffCapability.EditQuotas, StaffCapability.Suspend, StaffCapability.ExtendGrace, StaffCapability.WriteNotes];
 
     private static readonly HashSet<StaffCapability> AdminCapabilities =
-        [.. SupportCapabilities, StaffCapability.Restore, StaffCapability.OperateBilling, StaffCapability.IsolateTenant, StaffCapability.ManageUsageKeys];
+        [.. SupportCapabilities, StaffCapability.Restore, StaffCapability.OperateBilling, StaffCapability.IsolateTenant, StaffCapability.ManageUsageKeys, StaffCapability.DeleteAnyNote];
 }
 
 /// <summary>
@@ -93,6 +99,8 @@ public sealed class StaffForbiddenException(StaffActor actor, StaffCapability ca
         StaffCapability.ExtendGrace => "extend grace periods",
         StaffCapability.IsolateTenant => "move tenants to shards of their own",
         StaffCapability.ManageUsageKeys => "create or revoke usage API keys",
+        StaffCapability.WriteNotes => "write, pin or delete notes on tenants",
+        StaffCapability.DeleteAnyNote => "delete other staff's notes",
         _ => "operate billing",
     };
 }

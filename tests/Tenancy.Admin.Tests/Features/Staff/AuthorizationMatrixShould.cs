@@ -19,7 +19,7 @@ public sealed class AuthorizationMatrixShould(PortalFixture portal) : IClassFixt
 
     private const string UnknownTenantPage = "/tenants/0195a1b2-0000-7000-8000-000000000001";
 
-    private static readonly string[] StaffPages = ["/", "/tenants", "/tenants?q=acme&status=active", UnknownTenantPage, "/audit", "/billing/events", "/billing/events?state=failed&type=invoice.payment_failed", "/usage/keys"];
+    private static readonly string[] StaffPages = ["/", "/tenants", "/tenants?q=acme&status=active", UnknownTenantPage, UnknownTenantPage + "/notes", "/audit", "/billing/events", "/billing/events?state=failed&type=invoice.payment_failed", "/usage/keys"];
 
     public static TheoryData<string, string, Outcome> PageMatrix()
     {
@@ -56,7 +56,7 @@ public sealed class AuthorizationMatrixShould(PortalFixture portal) : IClassFixt
             HttpStatusCode.OK => Outcome.Allowed,
 
             // The page itself answered: no tenant has that id (checked on its own below).
-            HttpStatusCode.NotFound when path == UnknownTenantPage => Outcome.Allowed,
+            HttpStatusCode.NotFound when path.StartsWith(UnknownTenantPage, StringComparison.Ordinal) => Outcome.Allowed,
             HttpStatusCode.Redirect when response.Headers.Location?.OriginalString.StartsWith("/signin", StringComparison.Ordinal) == true
                 || response.Headers.Location?.AbsolutePath == "/signin" => Outcome.ToSignIn,
             HttpStatusCode.Redirect when response.Headers.Location?.OriginalString.Contains("/no-access", StringComparison.Ordinal) == true => Outcome.NoAccess,
@@ -118,7 +118,7 @@ public sealed class AuthorizationMatrixShould(PortalFixture portal) : IClassFixt
         var allowed = new Dictionary<StaffRole, StaffCapability[]>
         {
             [StaffRole.Viewer] = [StaffCapability.View],
-            [StaffRole.Support] = [StaffCapability.View, StaffCapability.EditQuotas, StaffCapability.Suspend, StaffCapability.ExtendGrace],
+            [StaffRole.Support] = [StaffCapability.View, StaffCapability.EditQuotas, StaffCapability.Suspend, StaffCapability.ExtendGrace, StaffCapability.WriteNotes],
             [StaffRole.Admin] = Enum.GetValues<StaffCapability>(),
         };
         var data = new TheoryData<StaffRole?, StaffCapability, bool>();

@@ -17,6 +17,7 @@ public sealed class TenantPageTabAccessShould : PortalTestContext
     /// <summary>What each tab shows once it has loaded; a new tab adds its own here.</summary>
     private static readonly Dictionary<string, string> Loaded = new()
     {
+        ["notes"] = "[data-testid=notes-empty]",
         ["quotas"] = "[data-testid=quota-table]",
         ["billing"] = "[data-testid=billing-status]",
         ["restore"] = "[data-testid=restore-window]",

@@ -261,6 +261,71 @@ namespace Tenancy.Core.Data.Migrations.Postgres
                     b.ToTable("tenant_billing", (string)null);
                 });
 
+            modelBuilder.Entity("Tenancy.Core.Features.Notes.TenantNote", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("AuthorName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("author_name");
+
+                    b.Property<string>("AuthorSubject")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("author_subject");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<DateTime?>("DeletedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("deleted_at");
+
+                    b.Property<string>("DeletedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("deleted_by");
+
+                    b.Property<bool>("Pinned")
+                        .HasColumnType("boolean")
+                        .HasColumnName("pinned");
+
+                    b.Property<DateTime?>("PinnedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("pinned_at");
+
+                    b.Property<string>("PinnedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("pinned_by");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("text");
+
+                    b.HasKey("TenantId", "Id");
+
+                    b.HasIndex("TenantId", "CreatedAt");
+
+                    b.HasIndex(new[] { "TenantId" }, "ux_tenant_notes_pinned")
+                        .IsUnique()
+                        .HasFilter("pinned");
+
+                    b.ToTable("tenant_notes", (string)null);
+                });
+
             modelBuilder.Entity("Tenancy.Core.Features.Plans.Plan", b =>
                 {
                     b.Property<string>("Id")
@@ -1380,6 +1445,15 @@ namespace Tenancy.Core.Data.Migrations.Postgres
                     b.HasOne("Tenancy.Core.Features.Tenants.Tenant", null)
                         .WithOne()
                         .HasForeignKey("Tenancy.Core.Features.Billing.TenantBilling", "TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Tenancy.Core.Features.Notes.TenantNote", b =>
+                {
+                    b.HasOne("Tenancy.Core.Features.Tenants.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
