@@ -4,6 +4,7 @@ using Tenancy.Admin.Features.Billing;
 using Tenancy.Admin.Features.Health;
 using Tenancy.Admin.Features.Staff;
 using Tenancy.Admin.Features.Tenants;
+using Tenancy.Admin.Features.Usage;
 using Tenancy.Core;
 using Tenancy.Core.Data;
 
@@ -43,6 +44,7 @@ if (role.ServesWeb)
     app.MapStripeWebhooks();
     app.MapAuditExport();
     app.MapTenantExport();
+    app.MapUsageExport();
 }
 
 await app.RunAsync();
