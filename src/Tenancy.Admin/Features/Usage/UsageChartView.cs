@@ -168,7 +168,7 @@ public sealed class UsageChartView
         (limit == 0 ? (used == 0 ? 0 : 100) : used * 100d / limit).ToString("0.#", Invariant) + "%";
 
     /// <summary>A label inside a sentence: "Storage" → "storage", "API requests per month" stays.</summary>
-    private static string InSentence(string label) =>
+    public static string InSentence(string label) =>
         label.Length > 1 && char.IsUpper(label[1]) ? label : char.ToLowerInvariant(label[0]) + label[1..];
 
     /// <summary>"14 Dec", with the year when it is not the current one: "3 Jan 2027".</summary>
