@@ -69,7 +69,9 @@ function observeSize(element, entry) {
     }
     entry.width = width;
     cancelAnimationFrame(entry.frame);
-    entry.frame = requestAnimationFrame(() => enqueue(element, e => e.chart.updateOptions({}, false, false)));
+    // ApexCharts' own redraw for a new size (what its window and parent listeners call; pinned
+    // 4.7.0): it measures the box again. updateOptions does not: it keeps the drawn size.
+    entry.frame = requestAnimationFrame(() => enqueue(element, e => e.chart._windowResize()));
   });
   entry.observer.observe(element);
 }
@@ -83,7 +85,9 @@ function build(options, series, dotNetRef, animate) {
   const { portal, ...apex } = options;
   const css = getComputedStyle(document.documentElement);
   const color = (name, fallback) => css.getPropertyValue(name).trim() || fallback;
-  const tone = name => color(`--mud-palette-${name === "neutral" ? "text-secondary" : name}`, "#616161");
+  // Neutral is the theme's grey, a plain colour: ApexCharts applies a series' opacity to plain
+  // colours only (the secondary text colour is rgba, which would keep its own alpha).
+  const tone = name => color(`--mud-palette-${name === "neutral" ? "gray-default" : name}`, "#9e9e9e");
   const colors = portal.tones.some(t => t) ? portal.tones.map((t, i) => (t ? tone(t) : DEFAULT_COLORS[i % DEFAULT_COLORS.length])) : undefined;
   const chart = {
     ...apex.chart,
@@ -114,6 +118,9 @@ function time(apex, series, portal, chart, colors, dotNetRef, tone, gridColor) {
     labels: { formatter: axisValue },
   }));
   const markerColor = tone("neutral");
+  const times = series.flatMap(s => s.data.map(point => point[0]));
+  const first = Math.min(...times, apex.xaxis?.max ?? Infinity);
+  const last = Math.max(...times, apex.xaxis?.max ?? -Infinity);
   return {
     ...apex,
     series,
@@ -122,17 +129,27 @@ function time(apex, series, portal, chart, colors, dotNetRef, tone, gridColor) {
     grid: { borderColor: gridColor },
     yaxis: Array.isArray(apex.yaxis) ? axes : axes[0],
     annotations: {
-      yaxis: apex.annotations.yaxis.map(({ tone: name, ...a }) => {
+      // Labels alternate left and right, so two lines close together (80 % and 100 %) stay readable.
+      yaxis: apex.annotations.yaxis.map(({ tone: name, ...a }, i) => {
         const lineColor = tone(name ?? "error");
+        const left = i % 2 === 0;
         return {
           ...a,
           borderColor: lineColor,
-          strokeDashArray: 6,
-          label: { ...a.label, position: "left", textAnchor: "start", offsetX: 4, borderColor: lineColor, style: { color: "#fff", background: lineColor } },
+          strokeDashArray: name === "error" ? 0 : 6,
+          label: {
+            ...a.label,
+            position: left ? "left" : "right",
+            textAnchor: left ? "start" : "end",
+            offsetX: left ? 4 : -4,
+            borderColor: lineColor,
+            style: { color: "#fff", background: lineColor },
+          },
         };
       }),
       // Quota changes: a dotted line at the moment, labelled who changed what; labels of changes
       // close together are staggered so they do not cover each other.
+      // A label in the right half of the chart ends at its line, so it is not cut off at the edge.
       xaxis: apex.annotations.xaxis.map((a, i) => ({
         ...a,
         borderColor: markerColor,
@@ -140,6 +157,7 @@ function time(apex, series, portal, chart, colors, dotNetRef, tone, gridColor) {
         label: {
           ...a.label,
           orientation: "horizontal",
+          textAnchor: a.x > (first + last) / 2 ? "end" : "start",
           offsetY: (i % 3) * 22,
           borderColor: markerColor,
           style: { color: "#fff", background: markerColor },

@@ -26,6 +26,9 @@ public abstract class ChartBase : ComponentBase, IAsyncDisposable
         DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
     };
 
+    /// <summary>How long the teardown waits for the browser to destroy the chart.</summary>
+    internal static readonly TimeSpan TeardownTimeout = TimeSpan.FromSeconds(3);
+
     private Task<IJSObjectReference>? _module;
     private IDisposable? _self;
     private Drawing? _drawn;
@@ -89,6 +92,10 @@ public abstract class ChartBase : ComponentBase, IAsyncDisposable
         {
             // The circuit went while the chart was being drawn: nothing is left to draw on.
         }
+        catch (OperationCanceledException) when (_teardown is not null)
+        {
+            // The call timed out after the component was disposed: the page is gone.
+        }
     }
 
     /// <summary>Destroys the chart in the browser and lets go of the module; safe to call again, and after the circuit is gone.</summary>
@@ -100,18 +107,26 @@ public abstract class ChartBase : ComponentBase, IAsyncDisposable
 
     private async Task TeardownAsync()
     {
+        // A page closed in the browser ends its circuit while the connection may still look open:
+        // a call sent then is never answered, and the circuit would wait for the interop timeout
+        // (a minute) before it lets go. A live page answers within milliseconds.
+        using var bounded = new CancellationTokenSource(TeardownTimeout);
         try
         {
             if (_module is not null)
             {
-                var module = await _module;
-                await module.InvokeVoidAsync("destroy", Element);
+                var module = await _module.WaitAsync(bounded.Token);
+                await module.InvokeVoidAsync("destroy", bounded.Token, Element);
                 await module.DisposeAsync();
             }
         }
         catch (JSDisconnectedException)
         {
             // The circuit is gone, and the page with its chart.
+        }
+        catch (OperationCanceledException) when (bounded.IsCancellationRequested)
+        {
+            // No answer: the page went away with the circuit (see above).
         }
         finally
         {

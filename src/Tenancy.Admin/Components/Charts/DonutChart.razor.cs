@@ -68,7 +68,8 @@ public partial class DonutChart : ChartBase
             Chart = new { Type = "donut", Height, Animations = new { Enabled = Animate } },
             Labels = Slices.Select(s => s.Label),
             DataLabels = new { Enabled = false },
-            Legend = new { Position = "right" },
+            // The page lists the parts beside the donut (with links); a legend would repeat them.
+            Legend = new { Show = false },
             Portal = new
             {
                 Kind = "donut",

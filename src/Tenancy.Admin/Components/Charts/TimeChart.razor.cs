@@ -96,7 +96,7 @@ public partial class TimeChart : ChartBase
         {
             s.Name,
             // ApexCharts draws a mixed chart from each series' own type.
-            Type = Kind == ChartKind.StackedBars ? null : s.Shape == SeriesShape.Bars ? "column" : "line",
+            Type = Kind == ChartKind.StackedBars ? null : s.Shape switch { SeriesShape.Bars => "column", SeriesShape.Area => "area", _ => "line" },
             Data = s.Values.Select((v, i) => new object?[] { times[i], v }),
         }), Json);
 
@@ -119,7 +119,8 @@ public partial class TimeChart : ChartBase
                 Stacked = Kind == ChartKind.StackedBars,
                 Animations = new { Enabled = Animate },
             },
-            Xaxis = new { Type = "datetime" },
+            // A marker after the last point (a change within the current hour) stretches the axis, or ApexCharts would leave it out.
+            Xaxis = new { Type = "datetime", Max = Markers.Count > 0 && times.Length > 0 && Markers.Max(m => AsUtc(m.At)) is var last && last > AsUtc(Times[^1]) ? new DateTimeOffset(last).ToUnixTimeMilliseconds() : (long?)null },
             Yaxis = yaxis,
             // Always sent, even empty: an update must remove lines that are gone.
             Annotations = new
@@ -133,9 +134,15 @@ public partial class TimeChart : ChartBase
             Stroke = new
             {
                 Curve = Series.Select(s => s.Shape == SeriesShape.Steps ? "stepline" : "straight"),
-                Width = Series.Select(s => lines && s.Shape != SeriesShape.Bars ? 2 : 0),
+                Width = Series.Select(s => !lines || s.Shape is SeriesShape.Bars or SeriesShape.Area ? 0 : 2),
             },
-            Fill = new { Opacity = Series.Select(s => lines && s.Shape == SeriesShape.Bars ? 0.35 : 1) },
+            Fill = new
+            {
+                Type = Series.Select(_ => "solid"),
+                Opacity = Series.Select(s => !lines ? 1 : s.Shape switch { SeriesShape.Bars => 0.35, SeriesShape.Area => 0.2, _ => 1 }),
+            },
+            // A line with one or two measured points would draw nothing visible: those get dots.
+            Markers = new { Size = Series.Select(s => lines && s.Shape is SeriesShape.Default or SeriesShape.Line or SeriesShape.Steps && s.Values.Count(v => v is not null) <= 2 ? 4 : 0) },
             Portal = new
             {
                 Kind = "time",

@@ -24,6 +24,9 @@ public enum SeriesShape
 
     /// <summary>Columns, behind the lines.</summary>
     Bars,
+
+    /// <summary>A light filled area without an outline, behind the lines: many values close together (hundreds of hours), where columns or an outline would merge into a block.</summary>
+    Area,
 }
 
 /// <summary>The unit of a chart's values, for its axis and tooltips: bytes read "250 GB", counts "12,345".</summary>

@@ -37,7 +37,7 @@ public sealed class UsageChartView
             [
                 new ChartSeries(MonthToDateSeries, [.. chart.Points.Select(p => (double?)p.MonthToDate)]) { Tone = ChartTone.Primary },
                 quotaSeries,
-                new ChartSeries(BucketSeries, [.. chart.Points.Select(p => (double?)p.Used)]) { Shape = SeriesShape.Bars, Tone = ChartTone.Info, OnSecondAxis = true },
+                new ChartSeries(BucketSeries, [.. chart.Points.Select(p => (double?)p.Used)]) { Shape = SeriesShape.Area, Tone = ChartTone.Neutral, OnSecondAxis = true },
             ];
         Limits = chart.Limit is { } limit and > 0
             ?

@@ -18,6 +18,7 @@ public sealed class TenantPageTabAccessShould : PortalTestContext
     private static readonly Dictionary<string, string> Loaded = new()
     {
         ["quotas"] = "[data-testid=quota-table]",
+        ["usage"] = "[data-testid=usage-metric]",
         ["billing"] = "[data-testid=billing-status]",
         ["restore"] = "[data-testid=restore-window]",
         ["audit"] = "[data-testid=audit-table]",
