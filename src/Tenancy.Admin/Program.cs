@@ -46,6 +46,7 @@ if (role.ServesWeb)
     app.MapUsageIngestApi();
     app.MapAuditExport();
     app.MapTenantExport();
+    app.MapUsageExport();
 }
 
 await app.RunAsync();

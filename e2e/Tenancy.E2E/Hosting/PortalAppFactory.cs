@@ -35,6 +35,9 @@ internal sealed class PortalAppFactory : WebApplicationFactory<Program>
     /// <summary>Warnings and errors the portal logged.</summary>
     public PortalLog Log { get; } = new();
 
+    /// <summary>The portal's circuits as they close (a page closed in the browser).</summary>
+    public CircuitTracker Circuits { get; } = new();
+
     /// <summary>The clock of the billing services (event processor, grace sweep); a test moves it forward.</summary>
     public ShiftableClock BillingClock { get; } = new();
 
@@ -79,6 +82,7 @@ internal sealed class PortalAppFactory : WebApplicationFactory<Program>
             services.AddSingleton(BillingClock);
             services.Replace(ServiceDescriptor.Singleton(sp => ActivatorUtilities.CreateInstance<StripeEventProcessor>(sp, BillingClock)));
             services.Replace(ServiceDescriptor.Singleton(sp => ActivatorUtilities.CreateInstance<GraceSweeper>(sp, BillingClock)));
+            services.AddSingleton<Microsoft.AspNetCore.Components.Server.Circuits.CircuitHandler>(Circuits);
         });
     }
 }

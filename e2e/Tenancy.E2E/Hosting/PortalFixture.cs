@@ -37,6 +37,9 @@ public sealed class PortalFixture : IAsyncLifetime
     /// <summary>The running portal's services, for what a test does behind the browser (run the grace sweep, read the inbox).</summary>
     public IServiceProvider Services => _app?.Services ?? throw new InvalidOperationException("Not started.");
 
+    /// <summary>The portal's circuits as they close.</summary>
+    public CircuitTracker Circuits => _app?.Circuits ?? throw new InvalidOperationException("Not started.");
+
     /// <summary>The billing services' clock (see <see cref="ShiftableClock"/>).</summary>
     public ShiftableClock BillingClock => _app?.BillingClock ?? throw new InvalidOperationException("Not started.");
 

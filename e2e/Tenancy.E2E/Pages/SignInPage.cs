@@ -22,9 +22,10 @@ public sealed class SignInPage(IPage page)
     public ILocator SignInAs(string role) =>
         Page.GetByRole(AriaRole.Button, new() { NameRegex = new Regex($@"^Sign in as .+ \({Regex.Escape(role)}\)$") });
 
-    public async Task<SignInPage> GotoAsync()
+    /// <summary>Opens the sign-in page; after signing in the portal opens <paramref name="returnUrl"/> (default: its home page, the fleet).</summary>
+    public async Task<SignInPage> GotoAsync(string? returnUrl = null)
     {
-        await Page.GotoAsync("/signin");
+        await Page.GotoAsync(returnUrl is null ? "/signin" : "/signin?ReturnUrl=" + Uri.EscapeDataString(returnUrl));
         await Expect(Heading).ToBeVisibleAsync();
         return this;
     }
@@ -38,12 +39,15 @@ public sealed class SignInPage(IPage page)
         return login;
     }
 
-    /// <summary>Signs in with the demo account of <paramref name="role"/> and waits for the page it lands on.</summary>
+    /// <summary>
+    /// Signs in with the demo account of <paramref name="role"/> and waits for the tenant list:
+    /// the page the sign-in was asked for, or the list itself when this opens the sign-in page.
+    /// </summary>
     public async Task<TenantListPage> SignInAsAsync(string role)
     {
         if (!Page.Url.Contains("/signin", StringComparison.Ordinal))
         {
-            await GotoAsync();
+            await GotoAsync(returnUrl: "/tenants");
         }
 
         await SignInAs(role).ClickAsync();

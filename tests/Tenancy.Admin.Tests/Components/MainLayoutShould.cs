@@ -24,7 +24,8 @@ public sealed class MainLayoutShould : BunitContext
     private BunitNavigationManager Navigation => Services.GetRequiredService<BunitNavigationManager>();
 
     [Theory]
-    [InlineData("/", "Tenants")]
+    [InlineData("/", "Fleet")]
+    [InlineData("/tenants", "Tenants")]
     [InlineData("/tenants?q=acme", "Tenants")]
     [InlineData("/tenants/0195a1b2-0000-7000-8000-000000000001/quotas", "Tenants")]
     [InlineData("/audit?who=sam", "Audit log")]

@@ -52,10 +52,12 @@ public sealed class CompanySignInShould(PortalFixture portal)
         await login.ScreenshotAsync("oidc-provider-login.png");
         await login.SignInAsAsync(TestUsers.Gus.UserName);
 
-        var list = new TenantListPage(session.Page);
-        await list.WaitUntilReadyAsync();
-        await Expect(list.SignedInUser).ToHaveTextAsync(TestUsers.Gus.Name);
-        await Expect(list.SignedInRole).ToHaveTextAsync("Support");
+        // Nothing was asked for: the portal's home page, the fleet.
+        var home = new FleetHomePage(session.Page);
+        await home.WaitUntilReadyAsync();
+        await Expect(session.Page).ToHaveURLAsync(new Regex("/$"));
+        await Expect(home.SignedInUser).ToHaveTextAsync(TestUsers.Gus.Name);
+        await Expect(home.SignedInRole).ToHaveTextAsync("Support");
         Assert.Empty(session.BrowserErrors);
     }
 
@@ -104,13 +106,13 @@ public sealed class CompanySignInShould(PortalFixture portal)
         var signIn = await new SignInPage(session.Page).GotoAsync();
         var login = await signIn.SignInWithCompanyAccountAsync();
         await login.SignInAsAsync(TestUsers.Vera.UserName);
-        var list = new TenantListPage(session.Page);
-        await list.WaitUntilReadyAsync();
-        await Expect(list.SignedInRole).ToHaveTextAsync("Viewer");
+        var home = new FleetHomePage(session.Page);
+        await home.WaitUntilReadyAsync();
+        await Expect(home.SignedInRole).ToHaveTextAsync("Viewer");
         var cancellationToken = TestContext.Current.CancellationToken;
 
         using var viewer = await portal.HttpClientAsync(session);
-        foreach (var path in new[] { "/tenants", "/audit", $"/tenants/{TestTenants.Target.Id}" })
+        foreach (var path in new[] { "/", "/tenants", "/audit", $"/tenants/{TestTenants.Target.Id}", $"/tenants/{TestTenants.Target.Id}/usage" })
         {
             using var page = await viewer.GetAsync(path, cancellationToken);
             Assert.True(page.StatusCode == HttpStatusCode.OK, $"Viewer GET {path}: {(int)page.StatusCode} {page.Headers.Location}");

@@ -39,7 +39,7 @@ public sealed class ManualSuspensionShould(PortalFixture portal)
         var signIn = await new SignInPage(session.Page).GotoAsync();
         var login = await signIn.SignInWithCompanyAccountAsync();
         await login.SignInAsAsync(TestUsers.Sam.UserName);
-        await new TenantListPage(session.Page).WaitUntilReadyAsync();
+        await new FleetHomePage(session.Page).WaitUntilReadyAsync();
 
         var tenant = await new TenantPage(session.Page).GotoAsync(Kestrel.Id);
         await Expect(tenant.SignedInUser).ToHaveTextAsync(TestUsers.Sam.Name);

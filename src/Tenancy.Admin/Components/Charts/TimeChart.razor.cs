@@ -2,38 +2,36 @@ using System.Globalization;
 using System.Text.Json;
 using Microsoft.AspNetCore.Components;
 using Microsoft.JSInterop;
+using Tenancy.Core.Features.Quotas;
 
 namespace Tenancy.Admin.Components.Charts;
 
 /// <summary>
-/// Values over time as stacked bars or lines, drawn in the browser by ApexCharts through
-/// <c>wwwroot/charts.js</c>. The same values are listed in a visually hidden table, so screen
-/// readers (and component tests) read the numbers rather than a picture. Without any value the
-/// chart shows <see cref="EmptyText"/> and loads no script.
+/// Values over time as stacked bars, or as lines, stepped lines and bars together, drawn in the
+/// browser by ApexCharts through <c>wwwroot/charts.js</c>; with horizontal lines across it
+/// (<see cref="Limits"/>: a quota and its 80 %) and vertical markers (<see cref="Markers"/>: who
+/// changed the quota). The same values are listed in a visually hidden table, so screen readers
+/// (and component tests) read the numbers rather than a picture. Without any value the chart
+/// shows <see cref="EmptyText"/> and loads no script.
 /// </summary>
 /// <remarks>
-/// The options are serialised here and sent again only when they differ from what the browser
-/// already draws, so re-rendering the parent costs no redraw. Clicks come back through
-/// <see cref="OnPointClicked"/> as <see cref="OnPointClick"/>.
+/// Points travel as [time, value] pairs, so a change of values or times only is one
+/// <c>updateSeries</c> call in the browser; re-rendering the parent with equal values costs
+/// nothing (<see cref="ChartBase"/>). Clicks come back through <see cref="OnPointClicked"/> as
+/// <see cref="OnPointClick"/>.
 /// </remarks>
-public partial class TimeChart
+public partial class TimeChart : ChartBase
 {
-    private const string ModulePath = "./charts.js";
-
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-
-    private ElementReference _element;
-    private Task<IJSObjectReference>? _module;
-    private DotNetObjectReference<TimeChart>? _self;
     private JsonElement _options;
-    private JsonElement? _drawn;
+    private JsonElement _series;
 
-    [Inject]
-    private IJSRuntime JS { get; set; } = default!;
-
-    /// <summary>What the chart shows, for screen readers (the hidden table's caption).</summary>
+    /// <summary>What the chart shows: the hidden table's caption and, with <see cref="ShowTitle"/>, a visible caption.</summary>
     [Parameter, EditorRequired]
     public string Title { get; set; } = "";
+
+    /// <summary>Shows <see cref="Title"/> above the chart (leave it off where a card header already names the chart).</summary>
+    [Parameter]
+    public bool ShowTitle { get; set; }
 
     /// <summary>The times on the x axis, in UTC, oldest first.</summary>
     [Parameter, EditorRequired]
@@ -46,9 +44,21 @@ public partial class TimeChart
     [Parameter]
     public ChartKind Kind { get; set; } = ChartKind.StackedBars;
 
-    /// <summary>A limit drawn as a horizontal line; the y axis stretches to show it.</summary>
+    /// <summary>The values' unit, for the axes, the tooltips and the hidden table.</summary>
     [Parameter]
-    public ChartLimit? Limit { get; set; }
+    public ChartUnit Unit { get; set; } = ChartUnit.Count;
+
+    /// <summary>Horizontal lines across the chart (a limit, a warning level); the y axis stretches to show them.</summary>
+    [Parameter]
+    public IReadOnlyList<ChartLimit> Limits { get; set; } = [];
+
+    /// <summary>Vertical lines at moments something happened (a quota change), labelled.</summary>
+    [Parameter]
+    public IReadOnlyList<ChartMarker> Markers { get; set; } = [];
+
+    /// <summary>The second axis's title, when a series is on it ("per hour").</summary>
+    [Parameter]
+    public string? SecondAxisTitle { get; set; }
 
     /// <summary>The chart's height in pixels.</summary>
     [Parameter]
@@ -66,7 +76,13 @@ public partial class TimeChart
     [Parameter]
     public EventCallback<ChartPoint> OnPointClick { get; set; }
 
-    private bool HasData => Times.Count > 0 && Series.Any(s => s.Values.Any(v => v is not null));
+    protected override bool HasData => Times.Count > 0 && Series.Any(s => s.Values.Any(v => v is not null));
+
+    protected override JsonElement Options => _options;
+
+    protected override JsonElement SeriesJson => _series;
+
+    protected override IDisposable CreateSelfReference() => DotNetObjectReference.Create(this);
 
     protected override void OnParametersSet()
     {
@@ -75,52 +91,66 @@ public partial class TimeChart
             throw new ArgumentException($"Series '{uneven.Name}' has {uneven.Values.Count} values for {Times.Count} times.", nameof(Series));
         }
 
+        var times = Times.Select(t => new DateTimeOffset(AsUtc(t)).ToUnixTimeMilliseconds()).ToArray();
+        _series = JsonSerializer.SerializeToElement(Series.Select(s => new
+        {
+            s.Name,
+            // ApexCharts draws a mixed chart from each series' own type.
+            Type = Kind == ChartKind.StackedBars ? null : s.Shape switch { SeriesShape.Bars => "column", SeriesShape.Area => "area", _ => "line" },
+            Data = s.Values.Select((v, i) => new object?[] { times[i], v }),
+        }), Json);
+
+        var lines = Kind == ChartKind.Lines;
+        var second = Series.Where(s => s.OnSecondAxis).Select(s => s.Name).ToArray();
+        object yaxis = second.Length == 0
+            // Counts and usage start from nothing: an axis starting above zero would exaggerate changes.
+            ? new { Min = 0 }
+            : new object[]
+            {
+                new { SeriesName = Series.Where(s => !s.OnSecondAxis).Select(s => s.Name).ToArray(), Min = 0 },
+                new { SeriesName = second, Min = 0, Opposite = true, Title = new { Text = SecondAxisTitle } },
+            };
         _options = JsonSerializer.SerializeToElement(new
         {
             Chart = new
             {
-                Type = Kind == ChartKind.Lines ? "line" : "bar",
+                Type = lines ? "line" : "bar",
                 Height,
                 Stacked = Kind == ChartKind.StackedBars,
                 Animations = new { Enabled = Animate },
             },
-            Series = Series.Select(s => new { s.Name, Data = s.Values }),
-            Xaxis = new { Type = "datetime", Categories = Times.Select(t => new DateTimeOffset(AsUtc(t)).ToUnixTimeMilliseconds()) },
-            // Counts and usage start from nothing: an axis starting above zero would exaggerate changes.
-            Yaxis = new { Min = 0 },
-            // Always sent, even empty: an update must remove a limit that is gone.
-            Annotations = new { Yaxis = Limit is { } limit ? [new { Y = limit.Value, Label = new { Text = limit.Label } }] : Array.Empty<object>() },
+            // A marker after the last point (a change within the current hour) stretches the axis, or ApexCharts would leave it out.
+            Xaxis = new { Type = "datetime", Max = Markers.Count > 0 && times.Length > 0 && Markers.Max(m => AsUtc(m.At)) is var last && last > AsUtc(Times[^1]) ? new DateTimeOffset(last).ToUnixTimeMilliseconds() : (long?)null },
+            Yaxis = yaxis,
+            // Always sent, even empty: an update must remove lines that are gone.
+            Annotations = new
+            {
+                Yaxis = Limits.Select(l => new { Y = l.Value, Label = new { Text = l.Label }, Tone = ToneName(l.Tone) }),
+                Xaxis = Markers.Select(m => new { X = new DateTimeOffset(AsUtc(m.At)).ToUnixTimeMilliseconds(), Label = new { Text = m.Label } }),
+            },
             DataLabels = new { Enabled = false },
             // A smoothed line would show values between the points that nobody measured; an
             // outline around bars would draw a zero as a sliver.
-            Stroke = new { Curve = "straight", Width = Kind == ChartKind.Lines ? 2 : 0 },
+            Stroke = new
+            {
+                Curve = Series.Select(s => s.Shape == SeriesShape.Steps ? "stepline" : "straight"),
+                Width = Series.Select(s => !lines || s.Shape is SeriesShape.Bars or SeriesShape.Area ? 0 : 2),
+            },
+            Fill = new
+            {
+                Type = Series.Select(_ => "solid"),
+                Opacity = Series.Select(s => !lines ? 1 : s.Shape switch { SeriesShape.Bars => 0.35, SeriesShape.Area => 0.2, _ => 1 }),
+            },
+            // A line with one or two measured points would draw nothing visible: those get dots.
+            Markers = new { Size = Series.Select(s => lines && s.Shape is SeriesShape.Default or SeriesShape.Line or SeriesShape.Steps && s.Values.Count(v => v is not null) <= 2 ? 4 : 0) },
+            Portal = new
+            {
+                Kind = "time",
+                Unit = Unit == ChartUnit.Bytes ? "bytes" : "count",
+                Tones = Series.Select(s => ToneName(s.Tone)),
+                NullTexts = Series.Select(s => s.NullText),
+            },
         }, Json);
-    }
-
-    protected override async Task OnAfterRenderAsync(bool firstRender)
-    {
-        JsonElement? wanted = HasData ? _options : null;
-        if (Same(wanted, _drawn))
-        {
-            return;
-        }
-
-        // Recorded before the first await: a render while the call is on its way must not repeat it.
-        var previous = _drawn;
-        _drawn = wanted;
-        var module = await (_module ??= JS.InvokeAsync<IJSObjectReference>("import", ModulePath).AsTask());
-        if (wanted is null)
-        {
-            await module.InvokeVoidAsync("destroy", _element);
-        }
-        else if (previous is null)
-        {
-            await module.InvokeVoidAsync("render", _element, wanted, _self ??= DotNetObjectReference.Create(this));
-        }
-        else
-        {
-            await module.InvokeVoidAsync("update", _element, wanted);
-        }
     }
 
     /// <summary>Called by <c>charts.js</c> with the indexes ApexCharts reports for a click.</summary>
@@ -137,30 +167,14 @@ public partial class TimeChart
         return OnPointClick.InvokeAsync(new ChartPoint(series.Name, AsUtc(Times[dataPointIndex]), series.Values[dataPointIndex]));
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        try
-        {
-            if (_module is not null)
-            {
-                var module = await _module;
-                await module.InvokeVoidAsync("destroy", _element);
-                await module.DisposeAsync();
-            }
-        }
-        catch (JSDisconnectedException)
-        {
-            // The circuit is gone, and the page with its chart.
-        }
+    internal static string? ToneName(ChartTone tone) => tone == ChartTone.Auto ? null : tone.ToString().ToLowerInvariant();
 
-        _self?.Dispose();
-    }
+    private string ValueText(ChartSeries series, double? value) => value is not { } v
+        ? series.NullText
+        : Unit == ChartUnit.Bytes ? QuotaFormat.Bytes((long)v) : v.ToString("#,0.##", CultureInfo.InvariantCulture);
 
-    private static bool Same(JsonElement? a, JsonElement? b) =>
-        a is { } x && b is { } y ? JsonElement.DeepEquals(x, y) : a is null && b is null;
-
-    private static string NumberText(double? value) =>
-        value?.ToString("#,0.##", CultureInfo.InvariantCulture) ?? "no data";
+    private string LimitText(double value) =>
+        Unit == ChartUnit.Bytes ? QuotaFormat.Bytes((long)value) : value.ToString("#,0.##", CultureInfo.InvariantCulture);
 
     // The portal's times are UTC; one without a kind is taken as UTC, as EF Core reads them back.
     private static DateTime AsUtc(DateTime value) =>

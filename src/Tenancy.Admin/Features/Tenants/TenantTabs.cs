@@ -3,6 +3,7 @@ using Tenancy.Admin.Features.Billing;
 using Tenancy.Admin.Features.Notes;
 using Tenancy.Admin.Features.Quotas;
 using Tenancy.Admin.Features.Restore;
+using Tenancy.Admin.Features.Usage;
 using Tenancy.Core.Features.Staff;
 
 namespace Tenancy.Admin.Features.Tenants;
@@ -19,6 +20,9 @@ public static class TenantTabs
 
     public static readonly TenantTab Quotas = TenantTab.Of<TenantQuotasPanel>("quotas", "Quotas", StaffCapability.View);
 
+    /// <summary>Usage over time per metric against its quota; read-only, so every role sees it.</summary>
+    public static readonly TenantTab Usage = TenantTab.Of<TenantUsagePanel>(UsageUrl.TabSlug, "Usage", StaffCapability.View);
+
     public static readonly TenantTab Billing = TenantTab.Of<TenantBillingPanel>("billing", "Billing", StaffCapability.View);
 
     /// <summary>Everyone sees the window, the change activity and the history; previews, restores and undos need the Admin role (checked again by the service).</summary>
@@ -26,7 +30,7 @@ public static class TenantTabs
 
     public static readonly TenantTab Audit = TenantTab.Of<TenantAuditHistory>("audit", "Audit history", StaffCapability.View);
 
-    public static IReadOnlyList<TenantTab> All { get; } = Distinct([Notes, Quotas, Billing, Restore, Audit]);
+    public static IReadOnlyList<TenantTab> All { get; } = Distinct([Notes, Quotas, Usage, Billing, Restore, Audit]);
 
     /// <summary>The tenant page on its overview.</summary>
     public static string OverviewUrl(Guid tenantId) => $"/tenants/{tenantId}";

@@ -19,6 +19,7 @@ public sealed class TenantPageTabAccessShould : PortalTestContext
     {
         ["notes"] = "[data-testid=notes-empty]",
         ["quotas"] = "[data-testid=quota-table]",
+        ["usage"] = "[data-testid=usage-metric]",
         ["billing"] = "[data-testid=billing-status]",
         ["restore"] = "[data-testid=restore-window]",
         ["audit"] = "[data-testid=audit-table]",
