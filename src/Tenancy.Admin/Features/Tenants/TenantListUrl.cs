@@ -177,7 +177,8 @@ public static class TenantListUrl
             parameters.Add(new("region", region));
         }
 
-        if (!query.HideDeleted)
+        // A status filter decides by itself whether deleted tenants show (only Deleted shows them).
+        if (!query.HideDeleted && query.Status is null)
         {
             parameters.Add(new("deleted", "include"));
         }
