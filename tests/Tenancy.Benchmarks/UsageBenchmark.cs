@@ -229,7 +229,7 @@ public static class UsageBenchmark
             JOIN plan_quotas pq ON pq.plan_id = t.plan_id AND pq.metric = u.metric
             LEFT JOIN tenant_quota_overrides o ON o.tenant_id = u.tenant_id AND o.metric = u.metric
             CROSS JOIN LATERAL (SELECT CASE WHEN o.tenant_id IS NOT NULL THEN o.value ELSE pq.default_limit END AS lim) l
-            WHERE l.lim > 0
+            WHERE l.lim > 0 AND u.used > 0
             ORDER BY u.used::float8 / l.lim DESC, u.tenant_id, u.metric
             LIMIT 50
             """);

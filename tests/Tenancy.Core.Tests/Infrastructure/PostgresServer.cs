@@ -95,7 +95,44 @@ public static class PostgresServer
 
         foreach (var node in Nodes())
         {
-            await ExecuteOnAsync(node, $"DROP DATABASE IF EXISTS {Quote(name)} WITH (FORCE)", cancellationToken);
+            // On a cluster, a node may still hold a prepared transaction in the database (left by a
+            // two-phase commit a test cancelled), which even FORCE does not end; the database is
+            // going, so roll them back there and drop again.
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    await ExecuteOnAsync(node, $"DROP DATABASE IF EXISTS {Quote(name)} WITH (FORCE)", cancellationToken);
+                    break;
+                }
+                catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.ObjectInUse && IsCitus && attempt < 5)
+                {
+                    await RollBackPreparedAsync(node, name, cancellationToken);
+                    await Task.Delay(200, cancellationToken);
+                }
+            }
+        }
+    }
+
+    private static async Task RollBackPreparedAsync(string node, string database, CancellationToken cancellationToken)
+    {
+        var gids = new List<string>();
+        await using (var connection = new NpgsqlConnection(node))
+        {
+            await connection.OpenAsync(cancellationToken);
+            await using var command = new NpgsqlCommand("SELECT gid FROM pg_prepared_xacts WHERE database = @database", connection);
+            command.Parameters.AddWithValue("database", database);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                gids.Add(reader.GetString(0));
+            }
+        }
+
+        var inDatabase = new NpgsqlConnectionStringBuilder(node) { Database = database, Pooling = false }.ConnectionString;
+        foreach (var gid in gids)
+        {
+            await ExecuteOnAsync(inDatabase, $"ROLLBACK PREPARED '{gid.Replace("'", "''", StringComparison.Ordinal)}'", cancellationToken);
         }
     }
 

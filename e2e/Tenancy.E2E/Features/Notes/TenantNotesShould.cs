@@ -8,12 +8,13 @@ using TenantStatus = Tenancy.Core.Features.Tenants.TenantStatus;
 namespace Tenancy.E2E.Features.Notes;
 
 /// <summary>A support agent writes notes on a tenant and pins one, which then heads the tenant page on every tab.</summary>
+[Collection(NotesCollection.Name)]
 public sealed class TenantNotesShould(PortalFixture portal)
 {
     /// <summary>This test's own tenant, so the other tests' pages and screenshots show no note.</summary>
     private static readonly Tenant Plover = new()
     {
-        Id = Guid.Parse("01950c3a-7d2e-7b41-9c3e-5a2f0e2eb013"),
+        Id = Guid.Parse("01950c3a-7d2e-7b41-9c3e-5a2f0e2eb021"),
         Name = "Plover Logistics",
         Slug = "plover-logistics",
         OwnerName = "Maren Okafor",

@@ -51,7 +51,8 @@ public sealed class FleetOverview(IDbContextFactory<TenancyDbContext> contextFac
 
     /// <summary>
     /// The tenants closest to (or furthest over) a limit, highest share of the limit first: the top
-    /// of <c>ix_quota_pressure_ratio</c>, with the tenants' names. Deleted tenants are left out.
+    /// of <c>ix_quota_pressure_ratio</c>, with the tenants' names. Deleted tenants, and limits with
+    /// nothing used, are left out.
     /// </summary>
     public async Task<IReadOnlyList<TenantPressureRow>> TopPressureAsync(int count = 50, CancellationToken cancellationToken = default)
     {
@@ -63,6 +64,7 @@ public sealed class FleetOverview(IDbContextFactory<TenancyDbContext> contextFac
         for (var skip = 0; result.Count < count; skip += count * 2)
         {
             var page = await db.QuotaPressure.AsNoTracking()
+                .Where(p => p.Ratio > 0) // nothing used is no pressure (and the index's tail)
                 .OrderByDescending(p => p.Ratio).ThenBy(p => p.TenantId).ThenBy(p => p.Metric)
                 .Skip(skip).Take(count * 2)
                 .ToListAsync(cancellationToken);
