@@ -77,6 +77,10 @@ internal sealed class WebhookPortal : WebApplicationFactory<portal::Program>
         builder.UseSetting("Auth:ClientSecret", "not-a-secret");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
 
+        // Production refuses to keep data-protection keys unencrypted: a throwaway certificate.
+        builder.UseSetting("DataProtection:CertificatePath", BenchCertificate.Path);
+        builder.UseSetting("DataProtection:CertificatePassword", BenchCertificate.Password);
+
         builder.ConfigureServices(services =>
         {
             services.AddSingleton(sp => new InlineProcessor(new StripeEventProcessor(
@@ -160,5 +164,25 @@ internal sealed class WebhookPortal : WebApplicationFactory<portal::Program>
                 new { received = context.Response.StatusCode == 200, id = receipt.EventId, duplicate = receipt.Outcome == WebhookOutcome.Duplicate },
                 context.RequestAborted);
         }
+    }
+}
+
+/// <summary>A self-signed certificate in a temporary file for the run's portals, deleted at exit.</summary>
+internal static class BenchCertificate
+{
+    public static string Password { get; } = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(12));
+
+    public static string Path { get; } = Create();
+
+    private static string Create()
+    {
+        using var rsa = System.Security.Cryptography.RSA.Create(2048);
+        var request = new System.Security.Cryptography.X509Certificates.CertificateRequest(
+            "CN=tenancy-bench", rsa, System.Security.Cryptography.HashAlgorithmName.SHA256, System.Security.Cryptography.RSASignaturePadding.Pkcs1);
+        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(7));
+        var path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"tenancy-bench-dp-{Guid.NewGuid():N}.pfx");
+        File.WriteAllBytes(path, certificate.Export(System.Security.Cryptography.X509Certificates.X509ContentType.Pfx, Password));
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => File.Delete(path);
+        return path;
     }
 }
