@@ -79,7 +79,7 @@ public sealed class DemoUsageSeeder(IDbContextFactory<TenancyDbContext> contextF
     {
         await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
         var ids = tenants.Select(t => t.Id).ToList();
-        var levels = await LevelsAsync(db, ids, cancellationToken);
+        var levels = await TenantDataUsage.ReadManyAsync(db, ids, cancellationToken);
         var days = new List<UsageDayValues>();
         var counters = new Dictionary<(Guid, QuotaMetric, string), long>();
         foreach (var (id, planId) in tenants)
@@ -169,10 +169,10 @@ public sealed class DemoUsageSeeder(IDbContextFactory<TenancyDbContext> contextF
     }
 
     /// <summary>The gauges grew to the tenant's levels now in a few steps over the period (rows only where they changed).</summary>
-    private static IEnumerable<UsageDayValues> Gauges(Guid tenantId, Dictionary<(Guid, QuotaMetric), long> levels, DateTime now)
+    private static IEnumerable<UsageDayValues> Gauges(Guid tenantId, Dictionary<(Guid TenantId, QuotaMetric Metric), long> levels, DateTime now)
     {
         var random = new Random(tenantId.GetHashCode() ^ (DemoDataSeeder.Seed + 1));
-        foreach (var metric in new[] { QuotaMetric.Seats, QuotaMetric.Projects, QuotaMetric.StorageBytes })
+        foreach (var metric in QuotaMetrics.Gauges)
         {
             var level = levels.GetValueOrDefault((tenantId, metric));
             if (level == 0)
@@ -201,27 +201,6 @@ public sealed class DemoUsageSeeder(IDbContextFactory<TenancyDbContext> contextF
 
     private static UsageDayValues Level(Guid tenantId, QuotaMetric metric, DateTime day, long value) =>
         new(tenantId, metric, DateTime.SpecifyKind(day, DateTimeKind.Utc), value, new long?[UsageDay.Hours]);
-
-    private static async Task<Dictionary<(Guid, QuotaMetric), long>> LevelsAsync(TenancyDbContext db, List<Guid> ids, CancellationToken cancellationToken)
-    {
-        var levels = new Dictionary<(Guid, QuotaMetric), long>();
-        foreach (var row in await db.Members.Where(m => ids.Contains(m.TenantId)).GroupBy(m => m.TenantId).Select(g => new { g.Key, N = g.LongCount() }).ToListAsync(cancellationToken))
-        {
-            levels[(row.Key, QuotaMetric.Seats)] = row.N;
-        }
-
-        foreach (var row in await db.Projects.Where(p => ids.Contains(p.TenantId)).GroupBy(p => p.TenantId).Select(g => new { g.Key, N = g.LongCount() }).ToListAsync(cancellationToken))
-        {
-            levels[(row.Key, QuotaMetric.Projects)] = row.N;
-        }
-
-        foreach (var row in await db.ProjectItems.Where(i => ids.Contains(i.TenantId)).GroupBy(i => i.TenantId).Select(g => new { g.Key, N = g.Sum(i => i.SizeBytes) }).ToListAsync(cancellationToken))
-        {
-            levels[(row.Key, QuotaMetric.StorageBytes)] = row.N;
-        }
-
-        return levels;
-    }
 
     /// <summary>A few tenants had their API quota raised by "Demo data" some weeks ago: real, audited changes, dated then.</summary>
     private async Task RaiseSomeQuotasAsync(List<(Guid Id, string PlanId)> tenants, DateTime now, CancellationToken cancellationToken)

@@ -1,4 +1,3 @@
-using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Tenancy.Core.Data;
 using Tenancy.Core.Features.Usage;
@@ -69,17 +68,15 @@ public sealed class QuotaPressureUpdater : IUsageRollupObserver
 {
     private const int Chunk = 1_000;
 
-    private static readonly QuotaMetric[] Counted = [.. QuotaMetrics.Monthly];
-
-    private static readonly QuotaMetric[] Gauges = [.. QuotaMetrics.All.Where(m => m.Kind == QuotaKind.TenantData).Select(m => m.Metric)];
-
-    private readonly QuotaLimitsReader limitsReader = new();
-
     public Task RolledUpAsync(TenancyDbContext db, IReadOnlyCollection<Guid> tenantIds, DateTime nowUtc, CancellationToken cancellationToken) =>
         UpdateAsync(db, tenantIds, nowUtc, cancellationToken);
 
     public async Task UpdateAsync(TenancyDbContext db, IReadOnlyCollection<Guid> tenantIds, DateTime nowUtc, CancellationToken cancellationToken = default)
     {
+        // A reader per update: the plans' defaults as they are now, read once for all the chunks.
+        var limitsReader = new QuotaLimitsReader();
+        var counted = QuotaMetrics.Monthly;
+        var gauges = QuotaMetrics.Gauges;
         foreach (var chunk in tenantIds.Chunk(Chunk))
         {
             var ids = chunk.ToList();
@@ -92,13 +89,13 @@ public sealed class QuotaPressureUpdater : IUsageRollupObserver
                 .ToDictionary(c => (c.TenantId, c.Metric), c => c.Used);
             var rateFrom = QuotaProjection.RateWindowStart(nowUtc);
             var recent = (await db.UsageDays.AsNoTracking()
-                    .Where(d => ids.Contains(d.TenantId) && Counted.Contains(d.Metric) && d.Day >= rateFrom)
+                    .Where(d => ids.Contains(d.TenantId) && counted.Contains(d.Metric) && d.Day >= rateFrom)
                     .GroupBy(d => new { d.TenantId, d.Metric })
                     .Select(g => new { g.Key.TenantId, g.Key.Metric, Used = g.Sum(d => d.Amount) })
                     .ToListAsync(cancellationToken))
                 .ToDictionary(r => (r.TenantId, r.Metric), r => r.Used);
             var gaugeRows = (await db.UsageDays.AsNoTracking()
-                    .Where(d => ids.Contains(d.TenantId) && Gauges.Contains(d.Metric))
+                    .Where(d => ids.Contains(d.TenantId) && gauges.Contains(d.Metric))
                     .Select(d => new { d.TenantId, d.Metric, d.Day, d.Amount })
                     .ToListAsync(cancellationToken))
                 .ToLookup(r => (r.TenantId, r.Metric));
@@ -113,14 +110,14 @@ public sealed class QuotaPressureUpdater : IUsageRollupObserver
                     continue;
                 }
 
-                foreach (var metric in Counted)
+                foreach (var metric in QuotaMetrics.Monthly)
                 {
                     var used = counters.GetValueOrDefault((tenantId, metric));
                     var limit = tenantLimits.Values[(int)metric];
                     upserts.Add(Row(tenantId, metric, used, limit, QuotaProjection.Counted(used, limit, recent.GetValueOrDefault((tenantId, metric)), nowUtc), nowUtc));
                 }
 
-                foreach (var metric in Gauges)
+                foreach (var metric in QuotaMetrics.Gauges)
                 {
                     var rows = gaugeRows[(tenantId, metric)].OrderBy(r => r.Day).ToList();
                     if (rows.Count == 0)
@@ -165,30 +162,10 @@ public sealed class QuotaPressureUpdater : IUsageRollupObserver
         // Locked in one order by every writer, after their days (see UsageDays): waits, no deadlocks.
         foreach (var chunk in rows.OrderBy(r => r.TenantId).ThenBy(r => r.Metric).Chunk(500))
         {
-            var sql = new StringBuilder("INSERT INTO quota_pressure (tenant_id, metric, used, \"limit\", ratio, projected_at, updated_at) VALUES ");
-            var arguments = new List<object>(chunk.Length * 7);
-            foreach (var row in chunk)
-            {
-                sql.Append(arguments.Count == 0 ? "(" : ", (");
-                var n = arguments.Count;
-                arguments.AddRange([row.TenantId, row.Metric.ToString(), row.Used, row.Limit, row.Ratio]);
-                sql.Append($"{{{n}}}, {{{n + 1}}}, {{{n + 2}}}, {{{n + 3}}}, {{{n + 4}}}, ");
-                if (row.ProjectedAt is { } projected)
-                {
-                    sql.Append($"{{{arguments.Count}}}, ");
-                    arguments.Add(projected);
-                }
-                else
-                {
-                    sql.Append("NULL, ");
-                }
-
-                sql.Append($"{{{arguments.Count}}})");
-                arguments.Add(row.UpdatedAt);
-            }
-
-            sql.Append(" ON CONFLICT (tenant_id, metric) DO UPDATE SET used = excluded.used, \"limit\" = excluded.\"limit\", ratio = excluded.ratio, projected_at = excluded.projected_at, updated_at = excluded.updated_at");
-            await db.Database.ExecuteSqlRawAsync(sql.ToString(), arguments, cancellationToken);
+            var values = SqlValues.Of(chunk, r => [r.TenantId, r.Metric.ToString(), r.Used, r.Limit, r.Ratio, r.ProjectedAt, r.UpdatedAt]);
+            var sql = "INSERT INTO quota_pressure (tenant_id, metric, used, \"limit\", ratio, projected_at, updated_at) VALUES " + values.Sql +
+                " ON CONFLICT (tenant_id, metric) DO UPDATE SET used = excluded.used, \"limit\" = excluded.\"limit\", ratio = excluded.ratio, projected_at = excluded.projected_at, updated_at = excluded.updated_at";
+            await db.Database.ExecuteSqlRawAsync(sql, values.Arguments, cancellationToken);
         }
     }
 }

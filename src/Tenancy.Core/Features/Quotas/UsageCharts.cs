@@ -15,10 +15,11 @@ namespace Tenancy.Core.Features.Quotas;
 /// </summary>
 public sealed class UsageCharts(IDbContextFactory<TenancyDbContext> contextFactory, UsageGauges gauges, TimeProvider clock)
 {
-    /// <summary>The most points a chart gets; longer series are downsampled.</summary>
+    /// <summary>
+    /// The most points a chart gets. The ranges' resolutions keep every series under it (the
+    /// longest is 30 days of hours: 720 points), so nothing is merged; a test holds every range to it.
+    /// </summary>
     public const int MaxPoints = 2_000;
-
-    private readonly QuotaLimitsReader limitsReader = new();
 
     /// <summary>The chart, or null when the tenant does not exist.</summary>
     public async Task<UsageChart?> ReadAsync(Guid tenantId, QuotaMetric metric, UsageRange range, CancellationToken cancellationToken = default)
@@ -32,7 +33,9 @@ public sealed class UsageCharts(IDbContextFactory<TenancyDbContext> contextFacto
         var (from, last) = range.Window(now);
         var resolution = range.Resolution();
         await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
-        var limits = (await limitsReader.ReadAsync(db, [tenantId], async: true, cancellationToken))[tenantId];
+        // A reader of its own per chart: the plans' defaults as they are now (the enforcer's cache
+        // refreshes them; a reader kept here would keep the first ones for the life of the process).
+        var limits = (await new QuotaLimitsReader().ReadAsync(db, [tenantId], async: true, cancellationToken))[tenantId];
         if (!limits.Exists)
         {
             return null;
@@ -52,7 +55,7 @@ public sealed class UsageCharts(IDbContextFactory<TenancyDbContext> contextFacto
         }
 
         var (steps, markers) = await QuotaHistoryAsync(db, tenantId, metric, limit, from, cancellationToken);
-        return new UsageChart(tenantId, metric, range, resolution, Downsample(points, metric, MaxPoints), steps, markers, usedNow, limit, projected, now);
+        return new UsageChart(tenantId, metric, range, resolution, points, steps, markers, usedNow, limit, projected, now);
     }
 
     /// <summary>Counts the tenant's gauges now, then reads the chart (staff opened the tenant's usage).</summary>
@@ -110,12 +113,9 @@ public sealed class UsageCharts(IDbContextFactory<TenancyDbContext> contextFacto
         tail = resolution == UsageResolution.FiveMinutes
             ? tail.Where(b => b.RolledUpAt == null || b.Minute >= rawFrom)
             : tail.Where(b => b.RolledUpAt == null);
-        foreach (var bucket in await tail.Select(b => new { b.Minute, b.Amount, b.RolledUpAt }).ToListAsync(cancellationToken))
+        foreach (var bucket in await tail.Select(b => new { b.Minute, b.Amount }).ToListAsync(cancellationToken))
         {
-            if (bucket.RolledUpAt is null && bucket.Minute < rawFrom || bucket.Minute >= rawFrom)
-            {
-                Add(bucket.Minute, bucket.Amount);
-            }
+            Add(bucket.Minute, bucket.Amount);
         }
 
         // Month to date at the end of each point; what was used per point.
@@ -274,22 +274,6 @@ public sealed class UsageCharts(IDbContextFactory<TenancyDbContext> contextFacto
         {
             return null;
         }
-    }
-
-    /// <summary>At most <paramref name="max"/> points: neighbours merged (used summed for counted metrics, the last level for gauges; month to date the last).</summary>
-    internal static List<UsagePoint> Downsample(List<UsagePoint> points, QuotaMetric metric, int max)
-    {
-        if (points.Count <= max)
-        {
-            return points;
-        }
-
-        var size = (points.Count + max - 1) / max;
-        var gauge = metric.Info().Kind == QuotaKind.TenantData;
-        return [.. points.Chunk(size).Select(group => new UsagePoint(
-            group[0].At,
-            gauge ? group[^1].Used : group.Sum(p => p.Used ?? 0),
-            group[^1].MonthToDate))];
     }
 
     /// <summary>A limit as the audit log recorded it (null: unlimited).</summary>

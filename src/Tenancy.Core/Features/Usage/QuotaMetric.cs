@@ -98,6 +98,9 @@ public static class QuotaMetrics
     /// <summary>The metrics counted per month, in enum order.</summary>
     public static IReadOnlyList<QuotaMetric> Monthly { get; } = [.. All.Where(m => m.Kind == QuotaKind.MonthlyCounter).Select(m => m.Metric)];
 
+    /// <summary>The metrics counted from tenant data (gauges: a level, not a sum), in enum order.</summary>
+    public static IReadOnlyList<QuotaMetric> Gauges { get; } = [.. All.Where(m => m.Kind == QuotaKind.TenantData).Select(m => m.Metric)];
+
     public static QuotaMetricInfo Info(this QuotaMetric metric) =>
         IsDefined(metric) ? All[(int)metric] : throw new ArgumentOutOfRangeException(nameof(metric), metric, "Unknown quota metric.");
 

@@ -14,6 +14,36 @@ public static class TenantDataUsage
         await CountAsync(db, tenantId, metric, async: true, cancellationToken);
 
     /// <summary>
+    /// Members, projects and the sum of item sizes of each of <paramref name="tenantIds"/>, now:
+    /// one grouped aggregate per table. A tenant with none of a kind has no entry for it (zero).
+    /// </summary>
+    public static async Task<Dictionary<(Guid TenantId, QuotaMetric Metric), long>> ReadManyAsync(
+        TenancyDbContext db, IReadOnlyCollection<Guid> tenantIds, CancellationToken cancellationToken = default)
+    {
+        var ids = tenantIds as List<Guid> ?? [.. tenantIds];
+        var levels = new Dictionary<(Guid, QuotaMetric), long>();
+        foreach (var row in await db.Members.Where(m => ids.Contains(m.TenantId)).GroupBy(m => m.TenantId)
+                     .Select(g => new { TenantId = g.Key, Level = g.LongCount() }).ToListAsync(cancellationToken))
+        {
+            levels[(row.TenantId, QuotaMetric.Seats)] = row.Level;
+        }
+
+        foreach (var row in await db.Projects.Where(p => ids.Contains(p.TenantId)).GroupBy(p => p.TenantId)
+                     .Select(g => new { TenantId = g.Key, Level = g.LongCount() }).ToListAsync(cancellationToken))
+        {
+            levels[(row.TenantId, QuotaMetric.Projects)] = row.Level;
+        }
+
+        foreach (var row in await db.ProjectItems.Where(i => ids.Contains(i.TenantId)).GroupBy(i => i.TenantId)
+                     .Select(g => new { TenantId = g.Key, Level = g.Sum(i => i.SizeBytes) }).ToListAsync(cancellationToken))
+        {
+            levels[(row.TenantId, QuotaMetric.StorageBytes)] = row.Level;
+        }
+
+        return levels;
+    }
+
+    /// <summary>
     /// The same, blocking when <paramref name="async"/> is false (then the task is complete on
     /// return: the enforcer's synchronous checks use it so).
     /// </summary>

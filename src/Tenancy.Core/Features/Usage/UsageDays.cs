@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Storage;
 using Tenancy.Core.Data;
 
@@ -111,39 +112,10 @@ public static class UsageDays
         var ordered = rows.OrderBy(r => r.TenantId).ThenBy(r => r.Metric).ThenBy(r => r.Day);
         foreach (var chunk in ordered.Chunk(Chunk))
         {
-            var sql = new StringBuilder($"INSERT INTO usage_days (tenant_id, metric, day, amount, {HourColumns}) VALUES ");
-            var arguments = new List<object?>(chunk.Length * (4 + UsageDay.Hours));
-            foreach (var row in chunk)
-            {
-                sql.Append(arguments.Count == 0 ? "(" : ", (");
-                Append(sql, arguments, row.TenantId, first: true);
-                Append(sql, arguments, row.Metric.ToString());
-                Append(sql, arguments, row.Day);
-                Append(sql, arguments, row.Amount);
-                foreach (var hour in row.Hours)
-                {
-                    Append(sql, arguments, hour);
-                }
-
-                sql.Append(')');
-            }
-
-            sql.Append(update);
-            await db.Database.ExecuteSqlRawAsync(sql.ToString(), arguments!, cancellationToken);
+            var values = SqlValues.Of(chunk, r => [r.TenantId, r.Metric.ToString(), r.Day, r.Amount, .. r.Hours.Cast<object?>()]);
+            var sql = "INSERT INTO usage_days (tenant_id, metric, day, amount, " + HourColumns + ") VALUES " + values.Sql + update;
+            await db.Database.ExecuteSqlRawAsync(sql, values.Arguments, cancellationToken);
         }
-    }
-
-    private static void Append(StringBuilder sql, List<object?> arguments, object? value, bool first = false)
-    {
-        if (value is null)
-        {
-            // A typed NULL: a parameter with no value has no type to infer on PostgreSQL.
-            sql.Append(first ? "" : ", ").Append("NULL");
-            return;
-        }
-
-        sql.Append(first ? "" : ", ").Append('{').Append(arguments.Count).Append('}');
-        arguments.Add(value);
     }
 
     private static async Task<DbCommand> CommandAsync(TenancyDbContext db, string sql, CancellationToken cancellationToken)
@@ -160,20 +132,16 @@ public static class UsageDays
         return command;
     }
 
+    /// <summary>A parameter bound as EF binds the same CLR type in its own commands (on SQLite: Guids and times as its text).</summary>
     private static void AddParameter(DbCommand command, string name, TenancyDbContext db, object value)
     {
-        var parameter = command.CreateParameter();
-        parameter.ParameterName = name;
+        if (value is DateTime time && time.Kind != DateTimeKind.Utc)
+        {
+            value = DateTime.SpecifyKind(time, DateTimeKind.Utc); // days are UTC (a bound such as DateTime.MinValue has no kind)
+        }
 
-        // SQLite: EF keeps Guids as upper-case text and times as ISO text; bind them the same way.
-        parameter.Value = db.Provider == DatabaseProvider.Sqlite
-            ? value switch
-            {
-                Guid g => g.ToString().ToUpperInvariant(),
-                DateTime t => t.ToString("yyyy-MM-dd HH:mm:ss.FFFFFFF", System.Globalization.CultureInfo.InvariantCulture),
-                _ => value,
-            }
-            : value;
-        command.Parameters.Add(parameter);
+        var mapping = db.GetService<IRelationalTypeMappingSource>().FindMapping(value.GetType())
+            ?? throw new InvalidOperationException($"No type mapping for {value.GetType()}.");
+        command.Parameters.Add(mapping.CreateParameter(command, name, value));
     }
 }

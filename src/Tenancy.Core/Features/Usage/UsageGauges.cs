@@ -15,8 +15,6 @@ public sealed class UsageGauges(IDbContextFactory<TenancyDbContext> contextFacto
 
     private const int Chunk = 1_000;
 
-    private static readonly QuotaMetric[] Metrics = [.. QuotaMetrics.All.Where(m => m.Kind == QuotaKind.TenantData).Select(m => m.Metric)];
-
     /// <summary>
     /// Snapshots every tenant with changes since the watermark (the first run: the last day), then
     /// moves the watermark to the start of this run. Returns the tenants counted.
@@ -59,24 +57,14 @@ public sealed class UsageGauges(IDbContextFactory<TenancyDbContext> contextFacto
 
     private async Task SnapshotAsync(TenancyDbContext db, List<Guid> ids, DateTime now, CancellationToken cancellationToken)
     {
-        var seats = await db.Members.Where(m => ids.Contains(m.TenantId)).GroupBy(m => m.TenantId)
-            .Select(g => new { TenantId = g.Key, Level = g.LongCount() }).ToDictionaryAsync(r => r.TenantId, r => r.Level, cancellationToken);
-        var projects = await db.Projects.Where(p => ids.Contains(p.TenantId)).GroupBy(p => p.TenantId)
-            .Select(g => new { TenantId = g.Key, Level = g.LongCount() }).ToDictionaryAsync(r => r.TenantId, r => r.Level, cancellationToken);
-        var storage = await db.ProjectItems.Where(i => ids.Contains(i.TenantId)).GroupBy(i => i.TenantId)
-            .Select(g => new { TenantId = g.Key, Level = g.Sum(i => i.SizeBytes) }).ToDictionaryAsync(r => r.TenantId, r => r.Level, cancellationToken);
+        var levels = await TenantDataUsage.ReadManyAsync(db, ids, cancellationToken);
         var day = DateTime.SpecifyKind(now.Date, DateTimeKind.Utc);
-        var rows = new List<UsageDayValues>(ids.Count * Metrics.Length);
+        var rows = new List<UsageDayValues>(ids.Count * QuotaMetrics.Gauges.Count);
         foreach (var id in ids)
         {
-            foreach (var metric in Metrics)
+            foreach (var metric in QuotaMetrics.Gauges)
             {
-                var level = metric switch
-                {
-                    QuotaMetric.Seats => seats.GetValueOrDefault(id),
-                    QuotaMetric.Projects => projects.GetValueOrDefault(id),
-                    _ => storage.GetValueOrDefault(id),
-                };
+                var level = levels.GetValueOrDefault((id, metric));
                 var hours = new long?[UsageDay.Hours];
                 hours[now.Hour] = level;
                 rows.Add(new UsageDayValues(id, metric, day, level, hours));

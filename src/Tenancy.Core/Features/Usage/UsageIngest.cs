@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -324,16 +323,10 @@ public sealed partial class UsageIngest(IDbContextFactory<TenancyDbContext> cont
         var inserted = new List<string>(ids.Length);
         foreach (var chunk in ids.Chunk(SqliteChunk))
         {
-            var sql = new StringBuilder("INSERT INTO usage_ingest_ids (api_key_id, event_id, received_at) VALUES ");
-            var arguments = new List<object>(chunk.Length + 2) { keyId, now };
-            for (var i = 0; i < chunk.Length; i++)
-            {
-                sql.Append(i == 0 ? "" : ", ").Append("({0}, {").Append(arguments.Count).Append("}, {1})");
-                arguments.Add(chunk[i]);
-            }
-
-            sql.Append(" ON CONFLICT (api_key_id, event_id) DO NOTHING RETURNING event_id AS \"Value\"");
-            inserted.AddRange(await db.Database.SqlQueryRaw<string>(sql.ToString(), [.. arguments]).ToListAsync(cancellationToken));
+            var values = SqlValues.Of(chunk, id => [keyId, id, now]);
+            var sql = "INSERT INTO usage_ingest_ids (api_key_id, event_id, received_at) VALUES " + values.Sql +
+                " ON CONFLICT (api_key_id, event_id) DO NOTHING RETURNING event_id AS \"Value\"";
+            inserted.AddRange(await db.Database.SqlQueryRaw<string>(sql, [.. values.Arguments]).ToListAsync(cancellationToken));
         }
 
         return inserted;

@@ -52,14 +52,10 @@ public sealed class UsageMeter(IDbContextFactory<TenancyDbContext> contextFactor
         }
 
         var now = clock.GetUtcNow().UtcDateTime;
-        var period = QuotaMetrics.PeriodOf(now);
-        var query = db.UsageCounters.AsNoTracking()
-            .Where(c => c.TenantId == tenantId && c.Period == period)
-            .Select(c => new { c.Metric, c.Used });
-        var stored = async ? await query.ToListAsync(cancellationToken) : query.ToList();
+        var stored = await ReadMonthAsync(db, tenantId, QuotaMetrics.PeriodOf(now), async, cancellationToken);
 
         // Another thread may have tracked it meanwhile: keep the first, whose counts may be in use.
-        return tenants.GetOrAdd(tenantId, new TenantUsage(this, tenantId, now, stored.Select(c => (c.Metric, c.Used))));
+        return tenants.GetOrAdd(tenantId, new TenantUsage(this, tenantId, now, stored));
     }
 
     /// <summary>
@@ -185,11 +181,7 @@ public sealed class UsageMeter(IDbContextFactory<TenancyDbContext> contextFactor
 
             var now = clock.GetUtcNow().UtcDateTime;
             var period = QuotaMetrics.PeriodOf(now);
-            var query = db.UsageCounters.AsNoTracking()
-                .Where(c => c.TenantId == usage.TenantId && c.Period == period)
-                .Select(c => new { c.Metric, c.Used });
-            var stored = async ? await query.ToListAsync(cancellationToken) : query.ToList();
-            usage.Sync(now, period, stored.Select(c => (c.Metric, c.Used)));
+            usage.Sync(now, period, await ReadMonthAsync(db, usage.TenantId, period, async, cancellationToken));
         }
         finally
         {
@@ -236,6 +228,17 @@ public sealed class UsageMeter(IDbContextFactory<TenancyDbContext> contextFactor
     }
 
     internal void Enqueue(PendingUsage usage) => unflushed.Enqueue(usage);
+
+    /// <summary>The tenant's counters of <paramref name="period"/>; synchronously (complete on return) when <paramref name="async"/> is false.</summary>
+    private static async ValueTask<List<(QuotaMetric Metric, long Used)>> ReadMonthAsync(
+        TenancyDbContext db, Guid tenantId, string period, bool async, CancellationToken cancellationToken)
+    {
+        var query = db.UsageCounters.AsNoTracking()
+            .Where(c => c.TenantId == tenantId && c.Period == period)
+            .Select(c => new { c.Metric, c.Used });
+        var rows = async ? await query.ToListAsync(cancellationToken) : query.ToList();
+        return [.. rows.Select(c => (c.Metric, c.Used))];
+    }
 
     private async Task WriteAsync(Guid id, IReadOnlyCollection<UsageAmount> amounts, CancellationToken cancellationToken)
     {

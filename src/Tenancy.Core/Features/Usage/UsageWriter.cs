@@ -1,4 +1,3 @@
-using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Tenancy.Core.Data;
 
@@ -63,27 +62,17 @@ public static class UsageWriter
 
         foreach (var chunk in counters.Chunk(Chunk))
         {
-            var sql = new StringBuilder("INSERT INTO usage_counters (tenant_id, metric, period, used, updated_at) VALUES ");
-            var arguments = new List<object>(chunk.Length * 5);
-            foreach (var (tenantId, metric, period, amount) in chunk)
-            {
-                AppendRow(sql, arguments, tenantId, metric.ToString(), period, amount, nowUtc);
-            }
-
-            sql.Append(" ON CONFLICT (tenant_id, metric, period) DO UPDATE SET used = usage_counters.used + excluded.used, updated_at = excluded.updated_at");
-            await db.Database.ExecuteSqlRawAsync(sql.ToString(), arguments, cancellationToken);
+            var rows = SqlValues.Of(chunk, c => [c.TenantId, c.Metric.ToString(), c.Period, c.Amount, nowUtc]);
+            var sql = "INSERT INTO usage_counters (tenant_id, metric, period, used, updated_at) VALUES " + rows.Sql +
+                " ON CONFLICT (tenant_id, metric, period) DO UPDATE SET used = usage_counters.used + excluded.used, updated_at = excluded.updated_at";
+            await db.Database.ExecuteSqlRawAsync(sql, rows.Arguments, cancellationToken);
         }
 
         foreach (var chunk in buckets.Chunk(Chunk))
         {
-            var sql = new StringBuilder("INSERT INTO usage_buckets (tenant_id, metric, minute, amount, recorded_at) VALUES ");
-            var arguments = new List<object>(chunk.Length * 5);
-            foreach (var (tenantId, metric, minute, amount) in chunk)
-            {
-                AppendRow(sql, arguments, tenantId, metric.ToString(), minute, amount, nowUtc);
-            }
-
-            await db.Database.ExecuteSqlRawAsync(sql.ToString(), arguments, cancellationToken);
+            var rows = SqlValues.Of(chunk, b => [b.TenantId, b.Metric.ToString(), b.Minute, b.Amount, nowUtc]);
+            var sql = "INSERT INTO usage_buckets (tenant_id, metric, minute, amount, recorded_at) VALUES " + rows.Sql;
+            await db.Database.ExecuteSqlRawAsync(sql, rows.Arguments, cancellationToken);
         }
 
         return true;
@@ -91,21 +80,4 @@ public static class UsageWriter
 
     public static DateTime TruncateToMinute(DateTime utc) =>
         new(utc.Ticks - utc.Ticks % TimeSpan.TicksPerMinute, DateTimeKind.Utc);
-
-    private static void AppendRow(StringBuilder sql, List<object> arguments, params object[] values)
-    {
-        if (arguments.Count > 0)
-        {
-            sql.Append(", ");
-        }
-
-        sql.Append('(');
-        for (var i = 0; i < values.Length; i++)
-        {
-            sql.Append(i == 0 ? "" : ", ").Append('{').Append(arguments.Count).Append('}');
-            arguments.Add(values[i]);
-        }
-
-        sql.Append(')');
-    }
 }

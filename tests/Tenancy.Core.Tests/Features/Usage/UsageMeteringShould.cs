@@ -168,6 +168,7 @@ public abstract class UsageMeteringShould(TestDatabase database)
             Assert.Equal(used, chart.UsedNow);
             Assert.Equal(used, chart.Points[^1].MonthToDate);
             Assert.Equal(used, chart.Points.Sum(p => p.Used));
+            Assert.InRange(chart.Points.Count, 1, UsageCharts.MaxPoints);
         }
     }
 
@@ -243,6 +244,29 @@ public abstract class UsageMeteringShould(TestDatabase database)
         await using var db = database.CreateContext();
         var seats = await db.QuotaPressure.SingleAsync(p => p.TenantId == tenant && p.Metric == QuotaMetric.Seats, Cancellation);
         Assert.Equal((3L, 3L, 1.0), (seats.Used, seats.Limit, seats.Ratio));
+    }
+
+    [Fact]
+    public async Task CountManyTenantsGaugesAsEachIsCountedAlone()
+    {
+        Guid[] tenants =
+        [
+            await CreateTenantAsync(database, PlanCatalog.Free, members: 2, projects: 1, itemSizes: [100, 250]),
+            await CreateTenantAsync(database, PlanCatalog.Free),
+            await CreateTenantAsync(database, PlanCatalog.Free, members: 1),
+        ];
+        await using var db = database.CreateContext();
+
+        var many = await TenantDataUsage.ReadManyAsync(db, tenants, Cancellation);
+
+        // The oracle: the enforcer's count of one tenant and metric.
+        foreach (var tenant in tenants)
+        {
+            foreach (var metric in QuotaMetrics.Gauges)
+            {
+                Assert.Equal(await TenantDataUsage.ReadAsync(db, tenant, metric, Cancellation), many.GetValueOrDefault((tenant, metric)));
+            }
+        }
     }
 
     [Fact]
