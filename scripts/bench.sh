@@ -6,6 +6,7 @@
 #   scripts/bench.sh webhooks --tenants 100000 [--events 10000] [--concurrency 8,32,64] [--inbox 20000] [--rate 1000] [--seconds 30]
 #   scripts/bench.sh usage --tenants 1000000 [--cases chart,pressure,record,rollup]
 #   scripts/bench.sh usage-ingest --tenants 1000 [--concurrency 4] [--seconds 20]
+#   scripts/bench.sh ui [--provider sqlite|postgres] [--tenants 100000] [--samples 100] [--circuits 30]
 #   scripts/bench.sh browse|webhooks|restore|seed|usage … --citus
 # Starts a throwaway PostgreSQL cluster, migrates, seeds with the demo data seeder, runs the
 # cases and stops the cluster (also on failure or Ctrl-C). Prints one BENCH line per case.
@@ -13,7 +14,7 @@
 # a throwaway Citus cluster of a coordinator and two workers on this machine (engine=citus,
 # scripts/lib/citus.sh), its databases created on every node and distributed by the product.
 set -euo pipefail
-command=${1:?usage: scripts/bench.sh browse|seed|quota|webhooks|restore|usage|usage-ingest [--tenants N] [...] [--citus]}
+command=${1:?usage: scripts/bench.sh browse|seed|quota|webhooks|restore|usage|usage-ingest|ui [--tenants N] [...] [--citus]}
 shift
 citus=0
 arguments=()

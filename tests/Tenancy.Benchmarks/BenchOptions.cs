@@ -42,6 +42,9 @@ public sealed record BenchOptions
 
     public string? Connection { get; init; }
 
+    /// <summary>UI: idle signed-in agents on the tenant list for the memory measurement.</summary>
+    public int Circuits { get; init; } = 30;
+
     /// <summary>Restore: rows of the tenant changed after the restore point.</summary>
     public int Changed { get; init; } = 100_000;
 
@@ -80,6 +83,7 @@ public sealed record BenchOptions
                 "--inbox" => options with { Inbox = PositiveInt(name, value) },
                 "--rate" => options with { Rate = PositiveInt(name, value) },
                 "--seconds" => options with { Seconds = PositiveInt(name, value) },
+                "--circuits" => options with { Circuits = PositiveInt(name, value) },
                 "--phases" => options with { Phases = value.Split(',').Select(p => p.Trim()).ToHashSet() },
                 _ => throw new BenchOptionsException($"unknown option {name}"),
             };

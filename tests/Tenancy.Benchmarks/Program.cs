@@ -1,4 +1,5 @@
 using Tenancy.Benchmarks;
+using Tenancy.Benchmarks.Ui;
 using Tenancy.Benchmarks.Usage;
 using Tenancy.Benchmarks.Webhooks;
 
@@ -10,6 +11,7 @@ using Tenancy.Benchmarks.Webhooks;
 //   restore --changed N    rewind one tenant with N changed rows inside the browse catalog (PostgreSQL)
 //   usage --tenants N      usage charts, top pressure, Record, rollup and freshness (PostgreSQL), ours vs naive
 //   usage-ingest           sustained POST /api/usage on Kestrel and PostgreSQL, batches of 1,000 vs one event per request
+//   ui                     the portal in Chromium: next page, search, open a tenant, memory per idle circuit
 // scripts/bench.sh --citus runs each benchmark on plain PostgreSQL and on a Citus cluster: every
 // BENCH line then says which (TENANCY_BENCH_ENGINE), so the two sit side by side in one output.
 if (Environment.GetEnvironmentVariable("TENANCY_BENCH_ENGINE") is { Length: > 0 } engine)
@@ -30,6 +32,7 @@ try
         "restore" => await RestoreBenchmark.RunAsync(options),
         "usage" => await UsageBenchmark.RunAsync(options),
         "usage-ingest" => await UsageIngestBenchmark.RunAsync(options),
+        "ui" => await UiBenchmark.RunAsync(options),
         _ => Usage(),
     };
 }
@@ -71,6 +74,12 @@ static int Usage()
               with N tenants unless it holds some), creates an API key and posts batches of 1,000 events with
               unique ids over 300 tenants from the first --concurrency value of clients for --seconds; then one
               event per request for half as long. Checks every event counted once.
+          ui [--provider sqlite|postgres] [--tenants 100000] [--samples 100] [--circuits 30] [--connection CS]
+              Runs the portal as its own process (Development, demo sign-in) on the SQLite demo (seeded with
+              N tenants by its first start, kept in the temp folder for the next run) or on PostgreSQL (tenancy_bench,
+              seeded with N tenants when empty), and times in Chromium, inside the page: next-page click to new
+              rows, last key to matching rows, row click to the tenant's heading; then the portal's resident
+              memory before and after --circuits more signed-in agents sit idle on the tenant list.
         """);
     return 2;
 }

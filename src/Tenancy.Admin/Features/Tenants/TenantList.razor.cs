@@ -15,7 +15,18 @@ namespace Tenancy.Admin.Features.Tenants;
 /// </summary>
 public partial class TenantList
 {
-    internal const int SearchDebounceMilliseconds = 300;
+    /// <summary>
+    /// How long typing pauses before the list searches: long enough that a word typed at speed is
+    /// one query, short enough that the rows follow the last key within a third of a second.
+    /// </summary>
+    internal const int SearchDebounceMilliseconds = 150;
+
+    /// <summary>
+    /// Another page of the same list shows "loading" only when it takes longer than this: most
+    /// pages answer in a few milliseconds, and an indicator that flashes for them costs a render
+    /// and a round trip for nothing.
+    /// </summary>
+    internal static readonly TimeSpan PageLoadingIndicatorDelay = TimeSpan.FromMilliseconds(120);
 
     private readonly List<string> _notices = [];
     private IReadOnlyList<Plan> _plans = [];
@@ -96,7 +107,7 @@ public partial class TenantList
             {
                 // Show the link as what is actually displayed, so copying it again is clean.
                 // (Not while prerendering: a navigation there would be a redirect and lose the notices.)
-                _loadedUri = Navigation.ToAbsoluteUri(TenantListUrl.Format(_query)).ToString();
+                _loadedUri = AbsoluteUrl(TenantListUrl.Format(_query));
                 Navigation.NavigateTo(TenantListUrl.Format(_query), replace: true);
             }
         }
@@ -127,9 +138,9 @@ public partial class TenantList
         var query = _query;
         var jump = _jumpOnExactMatch;
         _jumpOnExactMatch = false;
-        _loading = true;
         _error = null;
-        if (!IsSameList(_shownQuery, query))
+        var sameList = IsSameList(_shownQuery, query) && _count is not null;
+        if (!sameList)
         {
             // Another search, filter or sort: the rows and count on screen answer the old question.
             // Show that the new one is loading rather than the old rows under the new search box.
@@ -139,14 +150,22 @@ public partial class TenantList
             _shownQuery = null;
         }
 
-        StateHasChanged();
-
         try
         {
+            // Another page of the same list has the same count and the same exact match: only the
+            // rows are read again (the count and the match are read once per search, filter or sort).
             var page = Catalog.BrowseAsync(query, token);
-            var count = Catalog.CountAsync(query, token);
-            var exact = query.SearchTerm is { } term ? Catalog.FindExactAsync(term, token) : Task.FromResult<TenantExactMatch?>(null);
-            await Task.WhenAll(page, count, exact);
+            var count = sameList ? Task.FromResult(_count!) : Catalog.CountAsync(query, token);
+            var exact = sameList ? Task.FromResult(_exactMatch)
+                : query.SearchTerm is { } term ? Catalog.FindExactAsync(term, token) : Task.FromResult<TenantExactMatch?>(null);
+            var all = Task.WhenAll(page, count, exact);
+            _loading = true;
+            if (!sameList || await Task.WhenAny(all, Task.Delay(PageLoadingIndicatorDelay, token)) != all)
+            {
+                StateHasChanged();
+            }
+
+            await all;
 
             _page = page.Result;
             _count = count.Result;
@@ -188,24 +207,24 @@ public partial class TenantList
     private static bool IsSameList(TenantQuery? shown, TenantQuery next) =>
         shown is not null && shown with { Page = PageRequest.First } == next with { Page = PageRequest.First };
 
-    private void OnSearchChanged(string? text)
+    private Task OnSearchChanged(string? text)
     {
         _searchText = text;
         if (text is { Length: > TenantQuery.MaxSearchLength })
         {
             _searchError = $"Search text can be at most {TenantQuery.MaxSearchLength} characters (it has {text.Length}).";
-            return;
+            return Task.CompletedTask;
         }
 
         _searchError = null;
         var search = string.IsNullOrWhiteSpace(text) ? null : text.Trim();
         if (search == _query.SearchTerm)
         {
-            return;
+            return Task.CompletedTask;
         }
 
         _jumpOnExactMatch = true;
-        Show(_query with { Search = search, Page = PageRequest.First }, replace: true);
+        return ShowAsync(_query with { Search = search, Page = PageRequest.First }, replace: true);
     }
 
     private void OnSearchKeyDown(KeyboardEventArgs args)
@@ -217,39 +236,52 @@ public partial class TenantList
         }
     }
 
-    private void OnStatusChanged(string? value) =>
-        Show(_query with { Status = TenantStatusNames.TryParseSlug(value, out var status) ? status : null, Page = PageRequest.First });
+    private Task OnStatusChanged(string? value) =>
+        ShowAsync(_query with { Status = TenantStatusNames.TryParseSlug(value, out var status) ? status : null, Page = PageRequest.First });
 
-    private void OnPlanChanged(string? value) => Show(_query with { PlanId = value, Page = PageRequest.First });
+    private Task OnPlanChanged(string? value) => ShowAsync(_query with { PlanId = value, Page = PageRequest.First });
 
-    private void OnRegionChanged(string? value) => Show(_query with { Region = value, Page = PageRequest.First });
+    private Task OnRegionChanged(string? value) => ShowAsync(_query with { Region = value, Page = PageRequest.First });
 
-    private void OnIncludeDeletedChanged(bool include) => Show(_query with { HideDeleted = !include, Page = PageRequest.First });
+    private Task OnIncludeDeletedChanged(bool include) => ShowAsync(_query with { HideDeleted = !include, Page = PageRequest.First });
 
-    private void OnPageSizeChanged(int size) => Show(_query with { PageSize = size, Page = PageRequest.First });
+    private Task OnPageSizeChanged(int size) => ShowAsync(_query with { PageSize = size, Page = PageRequest.First });
 
-    private void ClearFilters()
+    private Task ClearFilters()
     {
         _searchText = null;
         _searchError = null;
-        Show(TenantListUrl.Default with { Sort = _query.Sort, Direction = _query.Direction, PageSize = _query.PageSize });
+        return ShowAsync(TenantListUrl.Default with { Sort = _query.Sort, Direction = _query.Direction, PageSize = _query.PageSize });
     }
 
-    private void SortBy(TenantSort sort)
+    private Task SortBy(TenantSort sort)
     {
         var direction = _query.Sort == sort && _query.Direction == SortDirection.Ascending
             ? SortDirection.Descending
             : SortDirection.Ascending;
-        Show(_query with { Sort = sort, Direction = direction, Page = PageRequest.First });
+        return ShowAsync(_query with { Sort = sort, Direction = direction, Page = PageRequest.First });
     }
 
-    private void GoTo(PageRequest page) => Show(_query with { Page = page });
+    private Task GoTo(PageRequest page) => ShowAsync(_query with { Page = page });
 
-    private void Show(TenantQuery query, bool replace = false)
+    /// <summary>
+    /// Puts <paramref name="query"/> in the URL and loads it at once, beside the navigation, rather
+    /// than after the navigation's round trip through the browser: when the router then hands this
+    /// page the new URL, it is the one already loaded (<see cref="ShowUriAsync"/> skips it).
+    /// </summary>
+    private Task ShowAsync(TenantQuery query, bool replace = false)
     {
         _notices.Clear();
-        Navigation.NavigateTo(TenantListUrl.Format(query), replace: replace);
+        var url = TenantListUrl.Format(query);
+        _loadedUri = AbsoluteUrl(url);
+        _query = query;
+        ListReturn.Url = url;
+        Navigation.NavigateTo(url, replace: replace);
+        return LoadAsync();
     }
+
+    /// <summary>The URL as the browser will report it (escaped as written: Uri.ToString() would unescape it).</summary>
+    private string AbsoluteUrl(string relative) => Navigation.ToAbsoluteUri(relative).AbsoluteUri;
 
     private void OnRowClick(TableRowClickEventArgs<TenantListItem> args)
     {
