@@ -33,7 +33,7 @@ public static class UiBenchmark
         }
 
         var (provider, connectionString, tenants) = await PrepareDatabaseAsync(options);
-        Console.WriteLine($"# ui: {provider}, {tenants:N0} tenants, {options.Samples} samples per case, {options.Circuits} idle circuits");
+        Console.WriteLine($"# ui: {provider}, {(tenants > 0 ? $"{tenants:N0} demo tenants" : "the benchmark database's tenants")}, {options.Samples} samples per case, {options.Circuits} idle circuits");
         await using var portal = await PortalProcess.StartAsync(provider, connectionString, tenants);
         Console.WriteLine($"# ui: portal pid {portal.Pid} at {portal.BaseAddress} (started in {portal.StartSeconds:F1} s)");
 

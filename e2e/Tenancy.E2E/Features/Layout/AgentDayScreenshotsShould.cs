@@ -36,6 +36,7 @@ public sealed class AgentDayScreenshotsShould(PortalFixture portal)
 
         await OpenAsync(page, "/tenants", scheme);
         await Expect(page.GetByTestId("tenant-count")).ToBeVisibleAsync();
+        Assert.True(await PlaceholderFitsAsync(page.Locator("#tenant-search")), "The search box's placeholder is cut off.");
         await Screenshots.TakeAsync(page, "day-tenant-list-" + suffix);
 
         await OpenAsync(page, $"/tenants/{target.Id}", scheme);
@@ -52,6 +53,19 @@ public sealed class AgentDayScreenshotsShould(PortalFixture portal)
 
         Assert.Empty(session.BrowserErrors);
     }
+
+    /// <summary>Whether an input's placeholder, in the input's own font, fits the width it has for text.</summary>
+    private static Task<bool> PlaceholderFitsAsync(ILocator input) =>
+        input.EvaluateAsync<bool>(
+            """
+            el => {
+              const style = getComputedStyle(el);
+              const context = document.createElement('canvas').getContext('2d');
+              context.font = `${style.fontStyle} ${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+              const room = el.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+              return el.placeholder.length > 0 && context.measureText(el.placeholder).width <= room;
+            }
+            """);
 
     private static async Task OpenAsync(IPage page, string address, string scheme)
     {

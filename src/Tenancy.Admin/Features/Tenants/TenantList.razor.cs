@@ -45,6 +45,9 @@ public partial class TenantList
     private TenantQuery? _shownQuery;
     private CancellationTokenSource? _loadCancellation;
 
+    /// <summary>True once: the parameters just set are those of the URL on screen.</summary>
+    private bool _unchangedParameters;
+
     // Query parameters are declared so that the router re-renders this page when only the
     // query string changes (a page without parameters is not updated on same-page navigation).
     // The values are read through TenantListUrl.Parse, which also reports what it ignores.
@@ -88,14 +91,29 @@ public partial class TenantList
 
     protected override Task OnParametersSetAsync() => ShowUriAsync();
 
-    private async Task ShowUriAsync()
+    private Task ShowUriAsync()
     {
         // Load only when the URL really changed (a re-render, or the list's own clean-up of a link, does not).
         if (Navigation.Uri == _loadedUri)
         {
-            return;
+            // Nothing to show that is not on screen already (ShowAsync loaded this URL before the
+            // router passed it on): skip the render the new parameters would cause.
+            _unchangedParameters = true;
+            return Task.CompletedTask;
         }
 
+        return LoadUriAsync();
+    }
+
+    protected override bool ShouldRender()
+    {
+        var unchanged = _unchangedParameters;
+        _unchangedParameters = false;
+        return !unchanged;
+    }
+
+    private async Task LoadUriAsync()
+    {
         _loadedUri = Navigation.Uri;
         var parsed = TenantListUrl.Parse(Navigation.Uri, _plans.Select(p => p.Id).ToHashSet());
         _query = parsed.Query;
