@@ -92,7 +92,7 @@ public static class UsageBenchmark
 
         var ok = true;
         var naiveTenants = await NaiveRawTenantsAsync(dataSource);
-        var smallConnection = await CopyDatabaseAsync(connectionString, "tenancy_bench_usage_small");
+        var smallConnection = await CopyDatabaseAsync(dataSource, connectionString, "tenancy_bench_usage_small");
         await using var smallServices = SeedBenchmark.CreateServices(options with { Connection = smallConnection });
         await using var smallSource = new NpgsqlDataSourceBuilder(smallConnection).Build();
 
@@ -161,9 +161,10 @@ public static class UsageBenchmark
     /// A copy of the benchmark database (<c>CREATE DATABASE … TEMPLATE</c>): the pools' idle
     /// connections are closed first, and an autovacuum worker still in the source is waited out.
     /// </summary>
-    private static async Task<string> CopyDatabaseAsync(string connectionString, string name)
+    private static async Task<string> CopyDatabaseAsync(NpgsqlDataSource dataSource, string connectionString, string name)
     {
         var source = new NpgsqlConnectionStringBuilder(connectionString).Database!;
+        dataSource.Clear();
         NpgsqlConnection.ClearAllPools();
         await using var admin = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(connectionString) { Database = "postgres", Pooling = false }.ConnectionString);
         await admin.OpenAsync();
@@ -183,6 +184,7 @@ public static class UsageBenchmark
             }
             catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.ObjectInUse && attempt < 60)
             {
+                dataSource.Clear();
                 NpgsqlConnection.ClearAllPools();
                 await Task.Delay(1_000);
             }

@@ -203,7 +203,7 @@ public static class ChangeCaptureSql
 
     /// <summary>
     /// The freeze check of a statement-level trigger, as the condition of its one insert into the
-    /// log: each row takes its tenant's freeze lock shared (taking it again in the same transaction
+    /// log (of the row, or of each entry of a bulk statement): it takes the tenant's freeze lock shared (taking it again in the same transaction
     /// only counts up a local lock) or, while a restore holds it, fails the statement. <c>CASE</c>
     /// fixes the order: the refusal is only reached when the lock was not granted. One statement per
     /// trigger instead of a loop over the tenants and then the insert: measured cheaper for single
@@ -219,7 +219,9 @@ public static class ChangeCaptureSql
     /// order, so the arrays line up). One small insert per statement instead of one per row: a
     /// bulk statement's log costs a few entries, compressed (decision 0005, docs/benchmarks.md).
     /// A statement of one row, the commonest write, skips the aggregation: it costs more than
-    /// the rest of the trigger for one row (measured).
+    /// the rest of the trigger for one row (measured). A bulk statement takes each tenant's freeze
+    /// lock once per entry (<c>HAVING</c>: every tenant of the statement has at least one entry),
+    /// not once per row.
     /// </summary>
     private static string PostgresStatementTriggers(CapturedTable table)
     {
@@ -237,8 +239,8 @@ public static class ChangeCaptureSql
                 SELECT b.tenant_id, now(), '{table.Name}', {op}, count(*), json_agg(b.row_key), {(images ? "json_agg(b.image)" : "NULL")}, x.xid, x.actor
                 FROM {PostgresStatementValues} x,
                      (SELECT r.tenant_id, {PostgresKey(table, "r")} AS row_key,{(images ? " to_json(r) AS image," : "")} (row_number() OVER ()) / {RowsPerEntry} AS part FROM {transition} r) b
-                WHERE {PostgresRowFreezeCheck("b.tenant_id")}
-                GROUP BY b.tenant_id, b.part, x.xid, x.actor;
+                GROUP BY b.tenant_id, b.part, x.xid, x.actor
+                HAVING {PostgresRowFreezeCheck("b.tenant_id")};
               END IF;
             """;
         return $"""

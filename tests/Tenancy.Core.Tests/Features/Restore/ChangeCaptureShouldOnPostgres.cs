@@ -125,6 +125,44 @@ public class ChangeCaptureShouldOnPostgres(PostgresDatabase database)
     }
 
     [Fact]
+    public async Task RejectABulkStatementThatTouchesAFrozenTenantAndLetOneOfOtherTenantsThrough()
+    {
+        var tenant = await CreateTenantAsync();
+        var other = await CreateTenantAsync();
+        await using (var seed = Database.CreateContext())
+        {
+            foreach (var (owner, i) in new[] { tenant, tenant, other, other }.Select((t, i) => (t, i)))
+            {
+                seed.Members.Add(new Member { TenantId = owner, Email = $"bulk{i}@example.test", Name = $"Bulk {i}", CreatedAt = Now });
+            }
+
+            await seed.SaveChangesAsync(Cancellation);
+        }
+
+        var before = (await ChangesAsync(tenant)).Count;
+        await using var restore = new NpgsqlConnection(Database.ConnectionString);
+        await restore.OpenAsync(Cancellation);
+        await using var freeze = await restore.BeginTransactionAsync(Cancellation);
+        await using (var take = new NpgsqlCommand(ChangeCaptureSql.FreezeTenantSql, restore, freeze))
+        {
+            take.Parameters.AddWithValue("tenant", tenant);
+            await take.ExecuteNonQueryAsync(Cancellation);
+        }
+
+        // One UPDATE of four rows, two of them the frozen tenant's: the bulk path of the trigger.
+        await using var db = Database.CreateContext();
+        var error = await Assert.ThrowsAsync<PostgresException>(() => db.Members
+            .Where(m => m.TenantId == tenant || m.TenantId == other)
+            .ExecuteUpdateAsync(s => s.SetProperty(m => m.Name, "Renamed"), Cancellation));
+        var passed = await db.Members.Where(m => m.TenantId == other).ExecuteUpdateAsync(s => s.SetProperty(m => m.Name, "Renamed"), Cancellation);
+
+        Assert.Equal(ChangeCaptureSql.BeingRestoredSqlState, error.SqlState);
+        Assert.Equal(2, passed);
+        Assert.Equal(before, (await ChangesAsync(tenant)).Count);
+        Assert.DoesNotContain(await db.Members.Where(m => m.TenantId == tenant).Select(m => m.Name).ToListAsync(Cancellation), n => n == "Renamed");
+    }
+
+    [Fact]
     public async Task PartitionTheLogByWeek()
     {
         await using var db = Database.CreateContext();
