@@ -124,9 +124,24 @@ internal static class RewindSql
             """;
     }
 
-    /// <summary>Deletes the tenant's rows of <paramref name="table"/> that did not exist at the restore point.</summary>
+    /// <summary>
+    /// Deletes the tenant's rows of <paramref name="table"/> that did not exist at the restore point.
+    /// On PostgreSQL, for a key of one column (every tenant table's), the keys are collected first
+    /// (<c>= ANY (ARRAY(…))</c>) and the primary key finds each row: a semi-join there was planned
+    /// from the table's side whenever its statistics were stale (they are, right after the import
+    /// being undone: 7 rows estimated for 10,000), a nested loop that parsed every logged key once
+    /// per row, 13 s for 10,000 changes and minutes for 100,000.
+    /// </summary>
     public static string Delete(CapturedTable table, RewindDialect dialect) =>
-        $"""
+        dialect == RewindDialect.Postgres && table.RowKeyColumns.Count == 1
+            ? $"""
+              DELETE FROM {Quote(table.Name)} AS c
+              WHERE c.{Quote(CapturedTable.TenantIdColumn)} = @tenant
+                AND c.{Quote(table.RowKeyColumns[0])} = ANY (ARRAY(
+                  SELECT (r.row_key::json ->> '{table.RowKeyColumns[0]}')::{table.RowKeyTypes[0]}
+                  FROM {FromRows(dialect)} WHERE r.tenant_id = @tenant AND r.table_name = '{table.Name}' AND r.op = 'I'))
+              """
+            : $"""
         DELETE FROM {Quote(table.Name)} AS c
         WHERE c.{Quote(CapturedTable.TenantIdColumn)} = @tenant
           AND EXISTS (SELECT 1 FROM {FromRows(dialect)} WHERE r.tenant_id = @tenant AND r.table_name = '{table.Name}' AND r.op = 'I' AND {Match(table, dialect)})

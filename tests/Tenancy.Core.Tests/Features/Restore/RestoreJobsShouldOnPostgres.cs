@@ -68,12 +68,25 @@ public sealed class RestoreJobsShouldOnPostgres(PostgresDatabase database)
         var writer = await Data.CreateTenantAsync();
         var bystanderBefore = await Data.SnapshotAsync(bystander);
 
-        // A big enough import that the rewind runs long enough to write beside it.
+        // A project of the import, locked by a reader (FOR UPDATE writes nothing, so no capture and
+        // no freeze check): the rewind, which deletes it, waits there while it holds the tenant. The
+        // writes below then happen during the rewind however fast it is, without timing on luck.
+        var imported = Guid.CreateVersion7();
         await using (var db = Database.CreateContext())
         {
             await db.Database.ExecuteSqlAsync(
-                $"INSERT INTO projects (tenant_id, id, name, created_at, updated_at) SELECT {tenant}, gen_random_uuid(), 'bulk ' || g, now(), now() FROM generate_series(1, 150000) g",
+                $"INSERT INTO projects (tenant_id, id, name, created_at, updated_at) VALUES ({tenant}, {imported}, 'bulk 0', now(), now())",
                 Cancellation);
+        }
+
+        await using var reader = new NpgsqlConnection(Database.ConnectionString);
+        await reader.OpenAsync(Cancellation);
+        await using var holding = await reader.BeginTransactionAsync(Cancellation);
+        await using (var hold = new NpgsqlCommand("SELECT 1 FROM projects WHERE tenant_id = @t AND id = @p FOR UPDATE", reader, holding))
+        {
+            hold.Parameters.AddWithValue("t", tenant);
+            hold.Parameters.AddWithValue("p", imported);
+            await hold.ExecuteScalarAsync(Cancellation);
         }
 
         await Service().RequestAsync(Admin, new RestoreRequest(tenant, moment, "Undo the big bad import", slug), Cancellation);
@@ -83,6 +96,7 @@ public sealed class RestoreJobsShouldOnPostgres(PostgresDatabase database)
         var refused = await WriteAsync(tenant, "during the rewind");
         var allowed = await WriteAsync(writer, "beside the rewind");
         var stillFrozen = await FreezeHeldAsync();
+        await holding.RollbackAsync(Cancellation);
         await restore;
 
         Assert.True(stillFrozen, "the other tenant's write finished while the rewind still held the tenant");
