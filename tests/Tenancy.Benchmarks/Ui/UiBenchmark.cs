@@ -361,7 +361,7 @@ public static class UiBenchmark
 
         public static async Task<PortalProcess> StartAsync(DatabaseProvider provider, string connectionString, int demoTenants)
         {
-            var contentRoot = PortalContentRoot();
+            var contentRoot = BenchPaths.PortalContentRoot();
             var dll = Path.Combine(contentRoot, "bin", "Release", "net10.0", "Tenancy.Admin.dll");
             var port = FreePort();
             var start = new ProcessStartInfo("dotnet", [dll])
@@ -443,20 +443,6 @@ public static class UiBenchmark
             using var listener = new TcpListener(IPAddress.Loopback, 0);
             listener.Start();
             return ((IPEndPoint)listener.LocalEndpoint).Port;
-        }
-
-        private static string PortalContentRoot()
-        {
-            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            {
-                var candidate = Path.Combine(dir.FullName, "src", "Tenancy.Admin");
-                if (File.Exists(Path.Combine(candidate, "Tenancy.Admin.csproj")))
-                {
-                    return candidate;
-                }
-            }
-
-            throw new InvalidOperationException($"src/Tenancy.Admin not found above {AppContext.BaseDirectory}");
         }
     }
 }

@@ -63,7 +63,7 @@ internal sealed class WebhookPortal : WebApplicationFactory<portal::Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment(Environments.Production);
-        builder.UseContentRoot(PortalContentRoot());
+        builder.UseContentRoot(BenchPaths.PortalContentRoot());
         builder.UseSetting("Role", "web");
         builder.UseSetting("Database:Provider", "Postgres");
         builder.UseSetting("ConnectionStrings:Tenancy", _connectionString);
@@ -91,21 +91,6 @@ internal sealed class WebhookPortal : WebApplicationFactory<portal::Program>
                 NullLogger<StripeEventProcessor>.Instance)));
             services.AddSingleton<IStartupFilter, InlineEndpointFilter>();
         });
-    }
-
-    /// <summary>src/Tenancy.Admin, found upwards from the build output (the default looks next to the solution file).</summary>
-    private static string PortalContentRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, "src", "Tenancy.Admin");
-            if (File.Exists(Path.Combine(candidate, "Tenancy.Admin.csproj")))
-            {
-                return candidate;
-            }
-        }
-
-        throw new InvalidOperationException($"src/Tenancy.Admin not found above {AppContext.BaseDirectory}");
     }
 
     /// <summary>The processor the naive endpoint applies with (one event per transaction).</summary>

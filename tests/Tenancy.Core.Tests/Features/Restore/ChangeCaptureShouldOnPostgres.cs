@@ -102,14 +102,7 @@ public class ChangeCaptureShouldOnPostgres(PostgresDatabase database)
     {
         var tenant = await CreateTenantAsync();
         var other = await CreateTenantAsync();
-        await using var restore = new NpgsqlConnection(Database.ConnectionString);
-        await restore.OpenAsync(Cancellation);
-        await using var freeze = await restore.BeginTransactionAsync(Cancellation);
-        await using (var take = new NpgsqlCommand(ChangeCaptureSql.FreezeTenantSql, restore, freeze))
-        {
-            take.Parameters.AddWithValue("tenant", tenant);
-            await take.ExecuteNonQueryAsync(Cancellation);
-        }
+        await using var restore = await FreezeAsync(tenant);
 
         await using var db = Database.CreateContext();
         db.Members.Add(new Member { TenantId = tenant, Email = "frozen@example.test", Name = "Frozen", CreatedAt = Now });
@@ -140,14 +133,7 @@ public class ChangeCaptureShouldOnPostgres(PostgresDatabase database)
         }
 
         var before = (await ChangesAsync(tenant)).Count;
-        await using var restore = new NpgsqlConnection(Database.ConnectionString);
-        await restore.OpenAsync(Cancellation);
-        await using var freeze = await restore.BeginTransactionAsync(Cancellation);
-        await using (var take = new NpgsqlCommand(ChangeCaptureSql.FreezeTenantSql, restore, freeze))
-        {
-            take.Parameters.AddWithValue("tenant", tenant);
-            await take.ExecuteNonQueryAsync(Cancellation);
-        }
+        await using var restore = await FreezeAsync(tenant);
 
         // One UPDATE of four rows, two of them the frozen tenant's: the bulk path of the trigger.
         await using var db = Database.CreateContext();
@@ -160,6 +146,18 @@ public class ChangeCaptureShouldOnPostgres(PostgresDatabase database)
         Assert.Equal(2, passed);
         Assert.Equal(before, (await ChangesAsync(tenant)).Count);
         Assert.DoesNotContain(await db.Members.Where(m => m.TenantId == tenant).Select(m => m.Name).ToListAsync(Cancellation), n => n == "Renamed");
+    }
+
+    /// <summary>Takes <paramref name="tenant"/>'s freeze lock as a restore does, on a connection of its own, until it is disposed.</summary>
+    private async Task<NpgsqlConnection> FreezeAsync(Guid tenant)
+    {
+        var restore = new NpgsqlConnection(Database.ConnectionString);
+        await restore.OpenAsync(Cancellation);
+        var freeze = await restore.BeginTransactionAsync(Cancellation);
+        await using var take = new NpgsqlCommand(ChangeCaptureSql.FreezeTenantSql, restore, freeze);
+        take.Parameters.AddWithValue("tenant", tenant);
+        await take.ExecuteNonQueryAsync(Cancellation);
+        return restore;
     }
 
     [Fact]
