@@ -45,6 +45,9 @@ public partial class TenantList
     private TenantQuery? _shownQuery;
     private CancellationTokenSource? _loadCancellation;
 
+    /// <summary>URLs <see cref="ShowAsync"/> navigated to whose change the router has not reported yet, oldest first.</summary>
+    private readonly Queue<string> _ownNavigations = new();
+
     /// <summary>True once: the parameters just set are those of the URL on screen.</summary>
     private bool _unchangedParameters;
 
@@ -93,8 +96,16 @@ public partial class TenantList
 
     private Task ShowUriAsync()
     {
+        // A URL this list navigated to itself, reported by the browser after the list has already
+        // moved on (typing past the debounce twice): what it asked for is on screen or loading.
+        // Loading it would show an older search, and put its text in the box under the cursor.
+        var own = _ownNavigations.Contains(Navigation.Uri);
+        while (own && _ownNavigations.TryDequeue(out var reported) && reported != Navigation.Uri)
+        {
+        }
+
         // Load only when the URL really changed (a re-render, or the list's own clean-up of a link, does not).
-        if (Navigation.Uri == _loadedUri)
+        if (own || Navigation.Uri == _loadedUri)
         {
             // Nothing to show that is not on screen already (ShowAsync loaded this URL before the
             // router passed it on): skip the render the new parameters would cause.
@@ -292,6 +303,12 @@ public partial class TenantList
         _notices.Clear();
         var url = TenantListUrl.Format(query);
         _loadedUri = AbsoluteUrl(url);
+        _ownNavigations.Enqueue(_loadedUri);
+        if (_ownNavigations.Count > 32)
+        {
+            _ownNavigations.Dequeue(); // a report that never came (the circuit lost one): forget it
+        }
+
         _query = query;
         ListReturn.Url = url;
         Navigation.NavigateTo(url, replace: replace);
