@@ -35,18 +35,8 @@ public static class BrowseBenchmark
     {
         var connectionString = options.PostgresConnectionString();
         await using var services = SeedBenchmark.CreateServices(options);
-        await SeedBenchmark.MigrateAsync(services);
-
+        await SeedBenchmark.MigrateAndSeedUnlessSeededAsync(services, connectionString, options.Tenants);
         await using var dataSource = new NpgsqlDataSourceBuilder(connectionString).Build();
-        var existing = await ScalarAsync<long>(dataSource, "SELECT count(*) FROM tenants");
-        if (existing == 0)
-        {
-            await SeedBenchmark.SeedAsync(services, options.Tenants);
-        }
-        else
-        {
-            Console.WriteLine($"# using the {existing:N0} tenants already in the database (no seeding)");
-        }
 
         var setup = await BrowseSetup.LoadAsync(dataSource);
         setup.Print();

@@ -39,12 +39,8 @@ public static class RestoreBenchmark
     {
         var connectionString = options.PostgresConnectionString();
         await using var services = SeedBenchmark.CreateServices(options);
-        await SeedBenchmark.MigrateAsync(services);
+        await SeedBenchmark.MigrateAndSeedUnlessSeededAsync(services, connectionString, options.Tenants);
         await using var dataSource = new NpgsqlDataSourceBuilder(connectionString).Build();
-        if (await ScalarAsync<long>(dataSource, "SELECT count(*) FROM tenants") == 0)
-        {
-            await SeedBenchmark.SeedAsync(services, options.Tenants);
-        }
 
         var contexts = services.GetRequiredService<IDbContextFactory<TenancyDbContext>>();
         var ok = await RewindAsync(dataSource, contexts, options.Changed);

@@ -52,6 +52,25 @@ public static class SeedBenchmark
         Console.WriteLine($"# migrated ({db.Provider}) in {watch.Elapsed.TotalSeconds:F1} s");
     }
 
+    /// <summary>
+    /// Migrates the benchmark database and seeds <paramref name="tenants"/> demo tenants unless it
+    /// already holds some (a rerun against a kept database measures the same data).
+    /// </summary>
+    public static async Task MigrateAndSeedUnlessSeededAsync(IServiceProvider services, string connectionString, int tenants, int? usageTenants = 0)
+    {
+        await MigrateAsync(services);
+        await using var dataSource = new Npgsql.NpgsqlDataSourceBuilder(connectionString).Build();
+        var existing = await BenchSql.ScalarAsync<long>(dataSource, "SELECT count(*) FROM tenants");
+        if (existing == 0)
+        {
+            await SeedAsync(services, tenants, usageTenants);
+        }
+        else
+        {
+            Console.WriteLine($"# using the {existing:N0} tenants already in the database (no seeding)");
+        }
+    }
+
     public static async Task<SeedReport?> SeedAsync(IServiceProvider services, int tenants, int? usageTenants = 0)
     {
         var seeder = services.GetRequiredService<DemoDataSeeder>();

@@ -39,12 +39,8 @@ public static class UsageBenchmark
     {
         var connectionString = options.PostgresConnectionString();
         await using var services = SeedBenchmark.CreateServices(options);
-        await SeedBenchmark.MigrateAsync(services);
+        await SeedBenchmark.MigrateAndSeedUnlessSeededAsync(services, connectionString, options.Tenants, usageTenants: 0);
         await using var dataSource = new NpgsqlDataSourceBuilder(connectionString).Build();
-        if (await ScalarAsync<long>(dataSource, "SELECT count(*) FROM tenants") == 0)
-        {
-            await SeedBenchmark.SeedAsync(services, options.Tenants, usageTenants: 0);
-        }
 
         var contexts = services.GetRequiredService<IDbContextFactory<TenancyDbContext>>();
         var charts = new UsageCharts(contexts, new UsageGauges(contexts, [new QuotaPressureUpdater()], TimeProvider.System), TimeProvider.System);

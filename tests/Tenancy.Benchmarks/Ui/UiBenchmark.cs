@@ -197,17 +197,7 @@ public static class UiBenchmark
         var connectionString = options.PostgresConnectionString();
         await using (var services = SeedBenchmark.CreateServices(options))
         {
-            await SeedBenchmark.MigrateAsync(services);
-            await using var dataSource = new NpgsqlDataSourceBuilder(connectionString).Build();
-            var existing = await BenchSql.ScalarAsync<long>(dataSource, "SELECT count(*) FROM tenants");
-            if (existing == 0)
-            {
-                await SeedBenchmark.SeedAsync(services, options.Tenants);
-            }
-            else
-            {
-                Console.WriteLine($"# using the {existing:N0} tenants already in the database (no seeding)");
-            }
+            await SeedBenchmark.MigrateAndSeedUnlessSeededAsync(services, connectionString, options.Tenants);
         }
 
         return (DatabaseProvider.Postgres, connectionString, 0);

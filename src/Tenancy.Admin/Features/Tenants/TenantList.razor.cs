@@ -100,8 +100,12 @@ public partial class TenantList
         // moved on (typing past the debounce twice): what it asked for is on screen or loading.
         // Loading it would show an older search, and put its text in the box under the cursor.
         var own = _ownNavigations.Contains(Navigation.Uri);
-        while (own && _ownNavigations.TryDequeue(out var reported) && reported != Navigation.Uri)
+        if (own)
         {
+            // Reports come in order: the ones queued before this one will not come any more.
+            while (_ownNavigations.Dequeue() != Navigation.Uri)
+            {
+            }
         }
 
         // Load only when the URL really changed (a re-render, or the list's own clean-up of a link, does not).
@@ -136,8 +140,7 @@ public partial class TenantList
             {
                 // Show the link as what is actually displayed, so copying it again is clean.
                 // (Not while prerendering: a navigation there would be a redirect and lose the notices.)
-                _loadedUri = AbsoluteUrl(TenantListUrl.Format(_query));
-                Navigation.NavigateTo(TenantListUrl.Format(_query), replace: true);
+                NavigateToOwn(TenantListUrl.Format(_query), replace: true);
             }
         }
 
@@ -181,25 +184,29 @@ public partial class TenantList
 
         try
         {
-            // Another page of the same list has the same count and the same exact match: only the
-            // rows are read again (the count and the match are read once per search, filter or sort).
+            // Another page of the same list: its rows alone first, under the count on screen; the
+            // count and the exact match are read again once the rows are shown (below), off their path.
             var page = Catalog.BrowseAsync(query, token);
-            var count = sameList ? Task.FromResult(_count!) : Catalog.CountAsync(query, token);
-            var exact = sameList ? Task.FromResult(_exactMatch)
-                : query.SearchTerm is { } term ? Catalog.FindExactAsync(term, token) : Task.FromResult<TenantExactMatch?>(null);
-            var all = Task.WhenAll(page, count, exact);
+            var summary = sameList ? null : ReadSummaryAsync(query, token);
+            var first = summary is null ? page : Task.WhenAll(page, summary);
             _loading = true;
-            if (!sameList || await Task.WhenAny(all, Task.Delay(PageLoadingIndicatorDelay, token)) != all)
+            if (!sameList || await Task.WhenAny(first, Task.Delay(PageLoadingIndicatorDelay, token)) != first)
             {
                 StateHasChanged();
             }
 
-            await all;
-
+            await first;
+            token.ThrowIfCancellationRequested(); // a newer load answers now
             _page = page.Result;
-            _count = count.Result;
-            _exactMatch = exact.Result;
             _shownQuery = query;
+            if (summary is null)
+            {
+                _loading = false;
+                StateHasChanged();
+                summary = ReadSummaryAsync(query, token);
+            }
+
+            (_count, _exactMatch) = await summary;
             if (jump && _exactMatch is { Kind: ExactMatchKind.Id or ExactMatchKind.StripeCustomerId } match)
             {
                 // An id is unambiguous: go straight to the tenant.
@@ -231,6 +238,14 @@ public partial class TenantList
     }
 
     private Task ReloadAsync() => LoadAsync();
+
+    /// <summary>The count of the list and the tenant its search names exactly (if any).</summary>
+    private async Task<(TenantCount Count, TenantExactMatch? Exact)> ReadSummaryAsync(TenantQuery query, CancellationToken token)
+    {
+        var count = Catalog.CountAsync(query, token);
+        var exact = query.SearchTerm is { } term ? Catalog.FindExactAsync(term, token) : Task.FromResult<TenantExactMatch?>(null);
+        return (await count, await exact);
+    }
 
     /// <summary>True when two queries list the same rows and differ at most in the page shown.</summary>
     private static bool IsSameList(TenantQuery? shown, TenantQuery next) =>
@@ -302,21 +317,28 @@ public partial class TenantList
     {
         _notices.Clear();
         var url = TenantListUrl.Format(query);
-        _loadedUri = AbsoluteUrl(url);
+        _query = query;
+        ListReturn.Url = url;
+        NavigateToOwn(url, replace);
+        return LoadAsync();
+    }
+
+    /// <summary>
+    /// Navigates to a URL whose view this list shows already (or is loading): marked as loaded and
+    /// remembered until the router reports it, so <see cref="ShowUriAsync"/> does not load it again.
+    /// </summary>
+    private void NavigateToOwn(string url, bool replace)
+    {
+        // As the browser will report it: escaped as written (Uri.ToString() would unescape it).
+        _loadedUri = Navigation.ToAbsoluteUri(url).AbsoluteUri;
         _ownNavigations.Enqueue(_loadedUri);
         if (_ownNavigations.Count > 32)
         {
             _ownNavigations.Dequeue(); // a report that never came (the circuit lost one): forget it
         }
 
-        _query = query;
-        ListReturn.Url = url;
         Navigation.NavigateTo(url, replace: replace);
-        return LoadAsync();
     }
-
-    /// <summary>The URL as the browser will report it (escaped as written: Uri.ToString() would unescape it).</summary>
-    private string AbsoluteUrl(string relative) => Navigation.ToAbsoluteUri(relative).AbsoluteUri;
 
     private void OnRowClick(TableRowClickEventArgs<TenantListItem> args)
     {

@@ -173,18 +173,17 @@ public sealed class TenantRewind(IDbContextFactory<TenancyDbContext> contextFact
         // member's email, is free again); then values back; then rows coming back, parents before
         // children. A row that existed at the point but was cascade-deleted with a parent created
         // after it comes back in the last step too, since that step inserts whatever is missing.
+        await ExecuteAsync(db, RewindSql.BeforeDeletes(dialect), tenantId, since, cancellationToken);
         foreach (var table in tables.AsEnumerable().Reverse())
         {
             await ExecuteAsync(db, RewindSql.Delete(table, dialect), tenantId, since, cancellationToken);
         }
 
+        await ExecuteAsync(db, RewindSql.AfterDeletes(dialect), tenantId, since, cancellationToken);
+
         foreach (var table in tables)
         {
-            var update = RewindSql.Update(table, dialect);
-            if (update.Length > 0)
-            {
-                await ExecuteAsync(db, update, tenantId, since, cancellationToken);
-            }
+            await ExecuteAsync(db, RewindSql.Update(table, dialect), tenantId, since, cancellationToken); // empty: nothing to set back
         }
 
         foreach (var table in tables)
@@ -383,6 +382,11 @@ public sealed class TenantRewind(IDbContextFactory<TenancyDbContext> contextFact
     private static async Task ExecuteAsync(
         TenancyDbContext db, string sql, Guid tenantId, object? since, CancellationToken cancellationToken, params (string Name, object Value)[] extra)
     {
+        if (sql.Length == 0)
+        {
+            return; // a statement this table or dialect does not need (RewindSql returns "")
+        }
+
         await using var command = Command(db, sql, tenantId, since, extra);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Bunit;
 using Tenancy.Admin.Features.Tenants;
 using Tenancy.Admin.Tests.Infrastructure;
@@ -220,6 +221,25 @@ public sealed class TenantListShould : PortalTestContext
         }
 
         cut.WaitForAssertion(() => Assert.Equal(["Tenant 26", "Tenant 27", "Tenant 28", "Tenant 29", "Tenant 30"], RowNames(cut)), Wait);
+    }
+
+    [Fact]
+    public async Task ShowTheCountOfTheListAsTheDatabaseHasItAfterAnotherPage()
+    {
+        Database.AddTenants([.. Enumerable.Range(1, 31).Select(i => $"Tenant {i:D2}")]);
+        Database.SetStatus("Tenant 31", TenantStatus.Deleted);
+        Navigation.NavigateTo("/tenants?size=25");
+        var cut = RenderFollowingNavigation();
+        cut.WaitForAssertion(() => Assert.Equal("30 tenants", cut.Find("[data-testid=tenant-count]").TextContent.Trim()), Wait);
+
+        // A deleted tenant comes back while the agent pages: the next page's count is the plain count's.
+        Database.SetStatus("Tenant 31", TenantStatus.Active);
+        cut.Find("[data-testid=page-next] button, button[data-testid=page-next]").Click();
+
+        cut.WaitForAssertion(() => Assert.Equal(["Tenant 26", "Tenant 27", "Tenant 28", "Tenant 29", "Tenant 30", "Tenant 31"], RowNames(cut)), Wait);
+        var plain = await Services.GetRequiredService<TenantCatalog>().CountAsync(TenantListUrl.Parse(Navigation.Uri, new HashSet<string>()).Query, Cancel);
+        Assert.Equal(31, plain.Value);
+        cut.WaitForAssertion(() => Assert.Equal(TenantCountText.Format(plain, isSearch: false), cut.Find("[data-testid=tenant-count]").TextContent.Trim()), Wait);
     }
 
     /// <summary>
