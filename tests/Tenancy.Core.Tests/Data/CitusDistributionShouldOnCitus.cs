@@ -68,7 +68,7 @@ public sealed class CitusDistributionShouldOnCitus(PostgresDatabase database) : 
             ["history start"] = db.TenantChanges.Where(c => c.TenantId == Tenant && c.Op == TenantChangeOp.HistoryStart).Select(c => c.ChangedAt).ToQueryString(),
             ["freeze"] = ChangeCaptureSql.FreezeTenantSql,
             ["clock"] = ChangeCaptureSql.TenantClockSql,
-            ["collect"] = RewindSql.CollectRows(RewindDialect.Citus),
+            ["collect"] = RewindSql.CollectRows(RewindDialect.Citus, ChangeCaptureSql.Tables(db.Model)),
             ["drop rows"] = RewindSql.DropRows(RewindDialect.Citus),
         };
         foreach (var table in TenantRewind.ParentsFirst(db.GetService<IDesignTimeModel>().Model))

@@ -84,7 +84,7 @@ public abstract class DemoShowcaseShould(TestDatabase database) : IAsyncLifetime
                 Assert.All(changes, c => Assert.Contains("@", c.Actor, StringComparison.Ordinal));
             }
 
-            var touched = changes.Where(c => c.TableName == "project_items").SelectMany(c => c.Rows()).Select(c => RowId(c.RowKey)).ToHashSet();
+            var touched = changes.Where(c => c.TableName == "project_items").SelectMany(c => c.Rows(db.Model)).Select(c => RowId(c.RowKey)).ToHashSet();
             var items = await db.ProjectItems.AsNoTracking().Where(i => i.TenantId == tenant).ToListAsync(Cancellation);
             Assert.All(items.Where(i => !touched.Contains(i.Id)), i => Assert.True(i.UpdatedAt <= start && i.CreatedAt <= i.UpdatedAt));
             Assert.All(items.Where(i => touched.Contains(i.Id)), i => Assert.InRange(i.UpdatedAt, start, seeded));

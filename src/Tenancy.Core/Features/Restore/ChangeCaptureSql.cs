@@ -184,6 +184,22 @@ public static class ChangeCaptureSql
     /// </summary>
     public const int RowsPerEntry = 1000;
 
+    /// <summary>
+    /// The <c>row_keys</c> of an update's or a delete's entry on PostgreSQL: none, as each
+    /// before-image holds its row's key columns (<see cref="KeyFromImageSql"/> reads them back).
+    /// Writing each key a second time cost a tenth of a bulk UPDATE's time (its random ids
+    /// barely compress), measured in docs/benchmarks.md. SQLite's row triggers still write them.
+    /// </summary>
+    public const string KeysInImages = "'[]'::json";
+
+    /// <summary>
+    /// The key of the row whose before-image is the JSON text <paramref name="imageSql"/>, as the
+    /// same text the triggers write for an insert's key (<c>json_build_object</c> of the key
+    /// columns: both render each value with the same JSON rules), so the two name one row alike.
+    /// </summary>
+    public static string KeyFromImageSql(CapturedTable table, string imageSql) =>
+        $"json_build_object({string.Join(", ", table.RowKeyColumns.Select(c => $"'{c}', ({imageSql})::json -> '{c}'"))})::text";
+
     /// <summary>The function a statement-level capture trigger calls for a row whose tenant is being restored: it fails the write with <see cref="BeingRestoredSqlState"/>.</summary>
     private const string RefuseFunction = "tenancy_refuse_restoring";
 
@@ -214,9 +230,9 @@ public static class ChangeCaptureSql
 
     /// <summary>
     /// The statement-level capture of one table: one log entry per tenant (and per
-    /// <see cref="RowsPerEntry"/> rows) of the statement's transition table, its keys and
-    /// before-images aggregated into JSON arrays (the two aggregates read the rows in the same
-    /// order, so the arrays line up). One small insert per statement instead of one per row: a
+    /// <see cref="RowsPerEntry"/> rows) of the statement's transition table, an insert's keys or
+    /// an update's or a delete's before-images (which hold the keys: <see cref="KeysInImages"/>)
+    /// aggregated into a JSON array. One small insert per statement instead of one per row: a
     /// bulk statement's log costs a few entries, compressed (decision 0005, docs/benchmarks.md).
     /// A statement of one row, the commonest write, skips the aggregation: it costs more than
     /// the rest of the trigger for one row (measured). A bulk statement takes each tenant's freeze
@@ -231,14 +247,14 @@ public static class ChangeCaptureSql
         string Entries(string op, string transition, bool images) => $"""
               IF NOT EXISTS (SELECT FROM {transition} OFFSET 1) THEN
                 INSERT INTO tenant_changes ({PostgresLogColumns})
-                SELECT r.tenant_id, now(), '{table.Name}', {op}, 1, json_build_array({PostgresKey(table, "r")}), {(images ? "json_build_array(to_json(r))" : "NULL")}, x.xid, x.actor
+                SELECT r.tenant_id, now(), '{table.Name}', {op}, 1, {(images ? KeysInImages : $"json_build_array({PostgresKey(table, "r")})")}, {(images ? "json_build_array(to_json(r))" : "NULL")}, x.xid, x.actor
                 FROM {PostgresStatementValues} x, {transition} r
                 WHERE {PostgresRowFreezeCheck("r.tenant_id")};
               ELSE
                 INSERT INTO tenant_changes ({PostgresLogColumns})
-                SELECT b.tenant_id, now(), '{table.Name}', {op}, count(*), json_agg(b.row_key), {(images ? "json_agg(b.image)" : "NULL")}, x.xid, x.actor
+                SELECT b.tenant_id, now(), '{table.Name}', {op}, count(*), {(images ? KeysInImages : "json_agg(b.logged)")}, {(images ? "json_agg(b.logged)" : "NULL")}, x.xid, x.actor
                 FROM {PostgresStatementValues} x,
-                     (SELECT r.tenant_id, {PostgresKey(table, "r")} AS row_key,{(images ? " to_json(r) AS image," : "")} (row_number() OVER ()) / {RowsPerEntry} AS part FROM {transition} r) b
+                     (SELECT r.tenant_id, {(images ? "to_json(r)" : PostgresKey(table, "r"))} AS logged, (row_number() OVER ()) / {RowsPerEntry} AS part FROM {transition} r) b
                 GROUP BY b.tenant_id, b.part, x.xid, x.actor
                 HAVING {PostgresRowFreezeCheck("b.tenant_id")};
               END IF;
@@ -294,7 +310,7 @@ public static class ChangeCaptureSql
               ELSE
             {PostgresFreezeCheck("OLD.tenant_id")}
                 INSERT INTO tenant_changes ({PostgresLogColumns})
-                VALUES (OLD.tenant_id, now(), '{table.Name}', left(TG_OP, 1), 1, json_build_array({PostgresKey(table, "OLD")}), json_build_array(to_json(OLD)), pg_current_xact_id()::text::bigint, nullif(current_setting('tenancy.actor', true), ''));
+                VALUES (OLD.tenant_id, now(), '{table.Name}', left(TG_OP, 1), 1, {KeysInImages}, json_build_array(to_json(OLD)), pg_current_xact_id()::text::bigint, nullif(current_setting('tenancy.actor', true), ''));
               END IF;
               RETURN NULL;
             END

@@ -47,16 +47,16 @@ internal static class RewindSql
     /// Statistics on the two columns the statements filter on let the planner size its joins
     /// (no index: each table's statements read the whole temp table once).
     /// </summary>
-    public static string CollectRows(RewindDialect dialect) => dialect switch
+    public static string CollectRows(RewindDialect dialect, IReadOnlyList<CapturedTable> tables) => dialect switch
     {
         RewindDialect.Postgres => $"""
            CREATE TEMP TABLE {RowsTable} ON COMMIT DROP AS
-           {PostgresFirstChanges};
+           {PostgresFirstChanges(tables)};
            ANALYZE {RowsTable} (table_name, op);
            """,
         RewindDialect.Citus => $"""
            INSERT INTO {DistributedRowsTable} (tenant_id, table_name, row_key, op, before)
-           {PostgresFirstChanges}
+           {PostgresFirstChanges(tables)}
            """,
         _ => $"""
            DROP TABLE IF EXISTS temp.{RowsTable};
@@ -73,13 +73,32 @@ internal static class RewindSql
            """,
     };
 
-    private const string PostgresFirstChanges = """
-        SELECT DISTINCT ON (hashtextextended(e.row_key, 0), c.table_name COLLATE "C", e.row_key COLLATE "C") c.tenant_id, c.table_name, e.row_key, c.op, e.before
-        FROM tenant_changes c
-        CROSS JOIN LATERAL ROWS FROM (json_array_elements_text(c.row_keys), json_array_elements_text(c.befores)) AS e(row_key, before)
-        WHERE c.tenant_id = @tenant AND c.changed_at > @since AND c.op IN ('I', 'U', 'D')
-        ORDER BY hashtextextended(e.row_key, 0), c.table_name COLLATE "C", e.row_key COLLATE "C", c.seq
-        """;
+    /// <summary>
+    /// The first change of each row after the restore point (PostgreSQL, Citus). An update's or a
+    /// delete's entry logs no keys (<see cref="ChangeCaptureSql.KeysInImages"/>): the key is read
+    /// from the before-image, as the same text an insert's entry holds. Entries written with keys
+    /// (before migration KeysInImages) keep theirs.
+    /// </summary>
+    private static string PostgresFirstChanges(IReadOnlyList<CapturedTable> tables)
+    {
+        // A searched CASE: Citus deparses the simple form (CASE c.table_name WHEN …) for the
+        // workers into a comparison of varchar with boolean, which they refuse.
+        var keyFromImage = new StringBuilder("CASE");
+        foreach (var table in tables)
+        {
+            keyFromImage.Append($" WHEN c.table_name = '{table.Name}' THEN {KeyFromImageSql(table, "e.before")}");
+        }
+
+        keyFromImage.Append(" END");
+        return $"""
+            SELECT DISTINCT ON (hashtextextended(k.row_key, 0), c.table_name COLLATE "C", k.row_key COLLATE "C") c.tenant_id, c.table_name, k.row_key, c.op, e.before
+            FROM tenant_changes c
+            CROSS JOIN LATERAL ROWS FROM (json_array_elements_text(c.row_keys), json_array_elements_text(c.befores)) AS e(row_key, before)
+            CROSS JOIN LATERAL (SELECT coalesce(e.row_key, {keyFromImage}) AS row_key) k
+            WHERE c.tenant_id = @tenant AND c.changed_at > @since AND c.op IN ('I', 'U', 'D')
+            ORDER BY hashtextextended(k.row_key, 0), c.table_name COLLATE "C", k.row_key COLLATE "C", c.seq
+            """;
+    }
 
     public static string DropRows(RewindDialect dialect) => dialect switch
     {

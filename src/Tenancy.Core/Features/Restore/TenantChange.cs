@@ -1,4 +1,6 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore.Metadata;
 
 namespace Tenancy.Core.Features.Restore;
 
@@ -28,10 +30,14 @@ public sealed class TenantChange
     /// <summary>How many rows the entry holds (0 for a history start).</summary>
     public int RowCount { get; init; }
 
-    /// <summary>The rows' key columns other than <c>tenant_id</c>: a JSON array of objects (<c>[{"id": "…"}]</c>).</summary>
+    /// <summary>
+    /// The rows' key columns other than <c>tenant_id</c>, a JSON array of objects (<c>[{"id": "…"}]</c>),
+    /// for an insert; empty (<c>[]</c>) for an update or a delete on PostgreSQL, whose before-images
+    /// hold the keys (<see cref="ChangeCaptureSql.KeysInImages"/>).
+    /// </summary>
     public required string RowKeys { get; init; }
 
-    /// <summary>The whole rows before the change, a JSON array in the order of <see cref="RowKeys"/>; null for inserts.</summary>
+    /// <summary>The whole rows before the change, a JSON array (in the order of <see cref="RowKeys"/> where it lists them); null for inserts.</summary>
     public string? Befores { get; init; }
 
     /// <summary>The writing transaction (PostgreSQL); null on SQLite, whose single writer keeps a transaction's changes contiguous in <see cref="Seq"/>.</summary>
@@ -40,15 +46,36 @@ public sealed class TenantChange
     /// <summary>Who wrote, when the writer set <c>SET LOCAL tenancy.actor = '…'</c> (PostgreSQL).</summary>
     public string? Actor { get; init; }
 
-    /// <summary>The entry's rows one by one, each with its key and before-image as JSON objects.</summary>
-    public IReadOnlyList<TenantChangeRow> Rows()
+    /// <summary>
+    /// The entry's rows one by one, each with its key and before-image as JSON objects; a key the
+    /// entry does not list is read from the before-image with the table's key columns in <paramref name="model"/>.
+    /// </summary>
+    public IReadOnlyList<TenantChangeRow> Rows(IReadOnlyModel model)
     {
         using var keys = JsonDocument.Parse(RowKeys);
         using var befores = Befores is null ? null : JsonDocument.Parse(Befores);
-        var images = befores?.RootElement.EnumerateArray().Select(b => b.GetRawText()).ToList();
-        return keys.RootElement.EnumerateArray()
-            .Select((key, i) => new TenantChangeRow(TenantId, TableName, Op, key.GetRawText(), images?[i], ChangedAt, Seq, TransactionId, Actor))
+        var images = befores?.RootElement.EnumerateArray().ToList() ?? [];
+        var listed = keys.RootElement.EnumerateArray().Select(k => k.GetRawText()).ToList();
+        if (listed.Count == 0 && images.Count > 0)
+        {
+            var keyColumns = ChangeCaptureSql.Tables(model).Single(t => t.Name == TableName).RowKeyColumns;
+            listed = images.Select(image => KeyOf(image, keyColumns)).ToList();
+        }
+
+        return listed
+            .Select((key, i) => new TenantChangeRow(TenantId, TableName, Op, key, images.Count > 0 ? images[i].GetRawText() : null, ChangedAt, Seq, TransactionId, Actor))
             .ToList();
+    }
+
+    private static string KeyOf(JsonElement image, IReadOnlyList<string> keyColumns)
+    {
+        var key = new JsonObject();
+        foreach (var column in keyColumns)
+        {
+            key[column] = JsonNode.Parse(image.GetProperty(column).GetRawText());
+        }
+
+        return key.ToJsonString();
     }
 }
 

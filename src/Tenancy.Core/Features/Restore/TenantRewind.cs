@@ -241,7 +241,7 @@ public sealed class TenantRewind(IDbContextFactory<TenancyDbContext> contextFact
             await ExecuteAsync(db, $"SET LOCAL work_mem = '{WorkMemory}'", tenantId, null, cancellationToken);
         }
 
-        await ExecuteAsync(db, RewindSql.CollectRows(dialect), tenantId, since, cancellationToken);
+        await ExecuteAsync(db, RewindSql.CollectRows(dialect, ChangeCaptureSql.Tables(db.Model)), tenantId, since, cancellationToken);
         var counts = new List<TableRewind>();
         var sampled = new Dictionary<string, IReadOnlyList<RewindSample>>();
         foreach (var table in ParentsFirst(db.Model))

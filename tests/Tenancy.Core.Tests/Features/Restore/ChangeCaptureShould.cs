@@ -147,7 +147,7 @@ public abstract class ChangeCaptureShould(TestDatabase database)
     {
         await using var db = database.CreateContext();
         var entries = await db.TenantChanges.AsNoTracking().Where(c => c.TenantId == tenant).OrderBy(c => c.Seq).ToListAsync(Cancellation);
-        return entries.SelectMany(e => e.Rows()).ToList();
+        return entries.SelectMany(e => e.Rows(db.Model)).ToList();
     }
 
     protected static Guid KeyId(TenantChangeRow change) => Guid.Parse(Field(change.RowKey, "id")!);
