@@ -193,12 +193,12 @@ public static class ChangeCaptureSql
     public const string KeysInImages = "'[]'::json";
 
     /// <summary>
-    /// The key of the row whose before-image is the JSON text <paramref name="imageSql"/>, as the
-    /// same text the triggers write for an insert's key (<c>json_build_object</c> of the key
+    /// The key of the row whose before-image is the <c>json</c> value <paramref name="imageJson"/>,
+    /// as the same text the triggers write for an insert's key (<c>json_build_object</c> of the key
     /// columns: both render each value with the same JSON rules), so the two name one row alike.
     /// </summary>
-    public static string KeyFromImageSql(CapturedTable table, string imageSql) =>
-        $"json_build_object({string.Join(", ", table.RowKeyColumns.Select(c => $"'{c}', ({imageSql})::json -> '{c}'"))})::text";
+    public static string KeyFromImageSql(CapturedTable table, string imageJson) =>
+        $"json_build_object({string.Join(", ", table.RowKeyColumns.Select(c => $"'{c}', {imageJson} -> '{c}'"))})::text";
 
     /// <summary>The function a statement-level capture trigger calls for a row whose tenant is being restored: it fails the write with <see cref="BeingRestoredSqlState"/>.</summary>
     private const string RefuseFunction = "tenancy_refuse_restoring";

@@ -90,11 +90,15 @@ internal static class RewindSql
         }
 
         keyFromImage.Append(" END");
+        // The images as json (json_array_elements), so reading a key from one parses it once, not
+        // a cast's parse and then the field's; OFFSET 0 keeps the key's sub-select from being
+        // merged into the sort, which would compute the key twice (for its hash and for itself).
+        // Together: collecting 100,000 changes 500 -> 240 ms.
         return $"""
-            SELECT DISTINCT ON (hashtextextended(k.row_key, 0), c.table_name COLLATE "C", k.row_key COLLATE "C") c.tenant_id, c.table_name, k.row_key, c.op, e.before
+            SELECT DISTINCT ON (hashtextextended(k.row_key, 0), c.table_name COLLATE "C", k.row_key COLLATE "C") c.tenant_id, c.table_name, k.row_key, c.op, e.before::text AS before
             FROM tenant_changes c
-            CROSS JOIN LATERAL ROWS FROM (json_array_elements_text(c.row_keys), json_array_elements_text(c.befores)) AS e(row_key, before)
-            CROSS JOIN LATERAL (SELECT coalesce(e.row_key, {keyFromImage}) AS row_key) k
+            CROSS JOIN LATERAL ROWS FROM (json_array_elements_text(c.row_keys), json_array_elements(c.befores)) AS e(row_key, before)
+            CROSS JOIN LATERAL (SELECT coalesce(e.row_key, {keyFromImage}) AS row_key OFFSET 0) k
             WHERE c.tenant_id = @tenant AND c.changed_at > @since AND c.op IN ('I', 'U', 'D')
             ORDER BY hashtextextended(k.row_key, 0), c.table_name COLLATE "C", k.row_key COLLATE "C", c.seq
             """;
@@ -129,14 +133,21 @@ internal static class RewindSql
     /// Up to <paramref name="limit"/> rows of <paramref name="table"/> that a rewind would change:
     /// op, key, the row at the restore point (null if absent then) and now (null if absent now).
     /// The first ones found, in the log's order: no sort, so it stops as soon as it has them.
+    /// On PostgreSQL each logged row looks its current row up by the primary key (a lateral
+    /// sub-select, fenced with OFFSET 0 so it stays one): with the statistics of a table just
+    /// imported into, a plain join read all the tenant's rows for every sampled row (190 ms for
+    /// 100,000 changes; 0.4 ms now).
     /// </summary>
     public static string Sample(CapturedTable table, RewindDialect dialect, int limit)
     {
         var t = Quote(table.Name);
         var tenant = $"c.{Quote(CapturedTable.TenantIdColumn)}";
+        var current = dialect == RewindDialect.Sqlite
+            ? $"LEFT JOIN {t} c ON {Match(table, dialect)}"
+            : $"LEFT JOIN LATERAL (SELECT * FROM {t} c WHERE {Match(table, dialect)} OFFSET 0) c ON true";
         return $"""
             SELECT r.op, r.row_key, r.before, CASE WHEN {tenant} IS NULL THEN NULL ELSE {Image(table, dialect, "c")} END
-            FROM {FromRows(dialect)} LEFT JOIN {t} c ON {Match(table, dialect)}
+            FROM {FromRows(dialect)} {current}
             WHERE r.tenant_id = @tenant AND r.table_name = '{table.Name}'
               AND CASE WHEN r.op = 'I' THEN {tenant} IS NOT NULL ELSE {tenant} IS NULL OR {Image(table, dialect, "c")} <> r.before END
             LIMIT {limit}

@@ -90,7 +90,7 @@ public class ChangeCaptureShouldOnPostgres(PostgresDatabase database)
             var inserted = await write.Database.SqlQueryRaw<string>(
                 "SELECT k AS \"Value\" FROM tenant_changes c, json_array_elements_text(c.row_keys) k WHERE c.tenant_id = {0} AND c.table_name = {1} AND c.op = 'I'",
                 tenant, table.Name).ToListAsync(Cancellation);
-            var keysOfImages = $"SELECT {ChangeCaptureSql.KeyFromImageSql(table, "i")} AS \"Value\" FROM tenant_changes c, json_array_elements_text(c.befores) i " +
+            var keysOfImages = $"SELECT {ChangeCaptureSql.KeyFromImageSql(table, "i")} AS \"Value\" FROM tenant_changes c, json_array_elements(c.befores) i " +
                 "WHERE c.tenant_id = {0} AND c.table_name = {1} AND c.op IN ('U', 'D')";
             var fromImages = await write.Database.SqlQueryRaw<string>(keysOfImages, tenant, table.Name).ToListAsync(Cancellation);
             var listedBesideImages = await write.Database.SqlQueryRaw<int>(

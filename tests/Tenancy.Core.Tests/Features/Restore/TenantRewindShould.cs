@@ -139,6 +139,45 @@ public abstract class TenantRewindShould(TestDatabase database) : IAsyncLifetime
         Assert.Equal(new TableRewind("projects", Deleted: 0, Reinserted: 1, Changed: 0), preview.Tables.Single(t => t.Table == "projects"));
     }
 
+    /// <summary>
+    /// A preview's sample rows show each row as it was at the moment and as it is now: a changed
+    /// row both, a row added since only now, a row gone since only then. Rows changed and changed
+    /// back are not samples. The oracle is what the test wrote.
+    /// </summary>
+    [Fact]
+    public async Task SampleTheRowsARewindWouldChangeWithTheirValuesThenAndNow()
+    {
+        var tenant = await data.CreateTenantAsync();
+        var (edit, drop, same) = (RestoreTestData.NewProject(tenant, "edit"), RestoreTestData.NewProject(tenant, "drop"), RestoreTestData.NewProject(tenant, "same"));
+        await using (var db = database.CreateContext())
+        {
+            db.Projects.AddRange(edit, drop, same);
+            await db.SaveChangesAsync(Cancellation);
+        }
+
+        var moment = await RestoreTestData.MomentAsync();
+        var added = RestoreTestData.NewProject(tenant, "added");
+        await using (var db = database.CreateContext())
+        {
+            await db.Projects.Where(p => p.TenantId == tenant && p.Name == "edit").ExecuteUpdateAsync(s => s.SetProperty(p => p.Name, "edited"), Cancellation);
+            await db.Projects.Where(p => p.TenantId == tenant && p.Name == "same").ExecuteUpdateAsync(s => s.SetProperty(p => p.Name, "briefly renamed"), Cancellation);
+            await db.Projects.Where(p => p.TenantId == tenant && p.Name == "briefly renamed").ExecuteUpdateAsync(s => s.SetProperty(p => p.Name, "same"), Cancellation);
+            await db.Projects.Where(p => p.TenantId == tenant && p.Name == "drop").ExecuteDeleteAsync(Cancellation);
+            db.Projects.Add(added);
+            await db.SaveChangesAsync(Cancellation);
+        }
+
+        var preview = await Rewind.PreviewAsync(tenant, moment, Cancellation);
+
+        static string? Name(string? row) => row is null ? null : System.Text.Json.JsonDocument.Parse(row).RootElement.GetProperty("name").GetString();
+        static Guid Id(string key) => Guid.Parse(System.Text.Json.JsonDocument.Parse(key).RootElement.GetProperty("id").GetString()!);
+        var samples = preview.Samples["projects"].Select(s => (Id(s.Key), Name(s.Then), Name(s.Now))).OrderBy(s => s.Item2).ToList();
+        Assert.Equal(
+            new[] { (added.Id, (string?)null, (string?)"added"), (drop.Id, "drop", null), (edit.Id, "edit", "edited") }.OrderBy(s => s.Item2),
+            samples);
+        Assert.Equal(new TableRewind("projects", Deleted: 1, Reinserted: 1, Changed: 1), preview.Tables.Single(t => t.Table == "projects"));
+    }
+
     [Fact]
     public async Task PreviewWithoutChangingAnything()
     {
