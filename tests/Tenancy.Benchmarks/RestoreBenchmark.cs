@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using Tenancy.Core.Data;
 using Tenancy.Core.Features.Restore;
+using Tenancy.Core.Features.TenantData;
 using static Tenancy.Benchmarks.BenchSql;
 
 namespace Tenancy.Benchmarks;
@@ -44,7 +45,7 @@ public static class RestoreBenchmark
 
         var contexts = services.GetRequiredService<IDbContextFactory<TenancyDbContext>>();
         var ok = await RewindAsync(dataSource, contexts, options.Changed);
-        await CaptureOverheadAsync(dataSource);
+        await CaptureOverheadAsync(dataSource, contexts);
         if (options.Others is { } others)
         {
             await TopUpOthersAsync(dataSource, others);
@@ -102,20 +103,22 @@ public static class RestoreBenchmark
 
     /// <summary>
     /// The capture triggers' cost: single-row transactions (an insert, an update and a delete of
-    /// one item each, in their own transaction) and bulk statements (an UPDATE and an INSERT of
+    /// one item each, in their own transaction; once as prepared statements, the least a writer
+    /// can spend, and once through EF Core as an application on the model writes) and bulk statements (an UPDATE and an INSERT of
     /// <see cref="BulkRows"/> rows), timed with capture on and off (<c>DISABLE TRIGGER USER</c>,
     /// as the seed sets it aside) on the same table, the two back to back in each of
     /// <see cref="CaptureRounds"/> rounds (which goes first alternates). The ratio is the median of
     /// the rounds' ratios: this machine's commit latency drifts by several times over a minute, and
     /// a ratio of two neighbouring measurements is the one that drift does not skew.
     /// </summary>
-    private static async Task CaptureOverheadAsync(NpgsqlDataSource dataSource)
+    private static async Task CaptureOverheadAsync(NpgsqlDataSource dataSource, IDbContextFactory<TenancyDbContext> contexts)
     {
         var tenant = await NewTenantAsync(dataSource, "Capture bench");
         await AddItemsAsync(dataSource, tenant, "Item", BulkRows);
         await ExecuteAsync(dataSource, "ANALYZE project_items");
         var project = await ScalarAsync<Guid>(dataSource, $"SELECT id FROM projects WHERE tenant_id = '{tenant}' LIMIT 1");
         var single = new Dictionary<bool, List<double>> { [true] = [], [false] = [] };
+        var singleEf = new Dictionary<bool, List<double>> { [true] = [], [false] = [] };
         var bulk = new Dictionary<bool, List<double>> { [true] = [], [false] = [] };
         for (var round = 0; round < CaptureRounds; round++)
         {
@@ -128,12 +131,19 @@ public static class RestoreBenchmark
             foreach (var capture in round % 2 == 0 ? new[] { true, false } : [false, true])
             {
                 await ExecuteAsync(dataSource, $"ALTER TABLE project_items {(capture ? "ENABLE" : "DISABLE")} TRIGGER USER");
+                singleEf[capture].Add(await SingleRowThroughEfAsync(contexts, tenant, project));
+            }
+
+            foreach (var capture in round % 2 == 0 ? new[] { true, false } : [false, true])
+            {
+                await ExecuteAsync(dataSource, $"ALTER TABLE project_items {(capture ? "ENABLE" : "DISABLE")} TRIGGER USER");
                 bulk[capture].Add(await BulkAsync(dataSource, tenant, project));
             }
         }
 
         await ExecuteAsync(dataSource, "ALTER TABLE project_items ENABLE TRIGGER USER");
-        Report("single", single, $"{SingleRowTransactions} transactions of one row (insert, update, delete in turn)");
+        Report("single", single, $"{SingleRowTransactions} transactions of one row (insert, update, delete in turn), prepared statements");
+        Report("single-ef", singleEf, $"{SingleRowTransactions} transactions of one row (insert, update, delete in turn), each an EF Core SaveChanges of its own context");
         Report("bulk", bulk, $"a {BulkRows:N0}-row UPDATE and a {BulkRows:N0}-row INSERT");
 
         static void Report(string kind, Dictionary<bool, List<double>> times, string what)
@@ -174,6 +184,43 @@ public static class RestoreBenchmark
             await insert.ExecuteNonQueryAsync();
             await change.ExecuteNonQueryAsync();
             await delete.ExecuteNonQueryAsync();
+        }
+
+        return watch.Elapsed.TotalMilliseconds;
+    }
+
+    /// <summary>
+    /// Milliseconds for the same <see cref="SingleRowTransactions"/> writes as an application on
+    /// the EF Core model issues them: a context per write (as per request), the entity added,
+    /// attached and changed, or removed, and one <c>SaveChanges</c> each (one statement, no
+    /// explicit transaction).
+    /// </summary>
+    private static async Task<double> SingleRowThroughEfAsync(IDbContextFactory<TenancyDbContext> contexts, Guid tenant, Guid project)
+    {
+        var watch = Stopwatch.StartNew();
+        for (var i = 0; i < SingleRowTransactions / 3; i++)
+        {
+            var now = DateTime.UtcNow;
+            var item = new ProjectItem { TenantId = tenant, ProjectId = project, Title = "Single", SizeBytes = 1, CreatedAt = now, UpdatedAt = now };
+            await using (var db = await contexts.CreateDbContextAsync())
+            {
+                db.ProjectItems.Add(item);
+                await db.SaveChangesAsync();
+            }
+
+            await using (var db = await contexts.CreateDbContextAsync())
+            {
+                db.ProjectItems.Attach(item);
+                item.SizeBytes++;
+                item.UpdatedAt = DateTime.UtcNow;
+                await db.SaveChangesAsync();
+            }
+
+            await using (var db = await contexts.CreateDbContextAsync())
+            {
+                db.ProjectItems.Remove(item);
+                await db.SaveChangesAsync();
+            }
         }
 
         return watch.Elapsed.TotalMilliseconds;

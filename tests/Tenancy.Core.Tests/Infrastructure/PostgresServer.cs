@@ -86,12 +86,22 @@ public static class PostgresServer
         return name;
     }
 
-    public static async Task DropDatabaseAsync(string name, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Closes the pooled sessions to a database: the tests' own pool and the product's, which is
+    /// another pool because the product's contexts adjust the connection string (<see cref="TenancyDatabase.KeepSessionsBetweenUses"/>).
+    /// </summary>
+    private static void ClearPools(string connectionString)
     {
-        using (var connection = new NpgsqlConnection(ConnectionStringFor(name)))
+        foreach (var pooled in new[] { connectionString, TenancyDatabase.KeepSessionsBetweenUses(connectionString) })
         {
+            using var connection = new NpgsqlConnection(pooled);
             NpgsqlConnection.ClearPool(connection);
         }
+    }
+
+    public static async Task DropDatabaseAsync(string name, CancellationToken cancellationToken = default)
+    {
+        ClearPools(ConnectionStringFor(name));
 
         foreach (var node in Nodes())
         {
@@ -165,10 +175,7 @@ public static class PostgresServer
         // CREATE DATABASE … TEMPLATE refuses a template that has open sessions: close the pooled
         // ones. On Citus the coordinator also holds sessions to the workers' copies, and each node
         // runs a maintenance daemon in the database: no new sessions, and end the ones there are.
-        using (var connection = new NpgsqlConnection(connectionString))
-        {
-            NpgsqlConnection.ClearPool(connection);
-        }
+        ClearPools(connectionString);
 
         if (IsCitus)
         {
