@@ -96,6 +96,28 @@ public static class BrowseBenchmark
                 $"SELECT {Columns} FROM tenants WHERE {searchSql} ORDER BY name, id LIMIT 50 OFFSET 0", Contains(setup.RareFragment)),
         };
 
+        // The portal's list opens with deleted tenants hidden (TenantListUrl.Default): the same
+        // first page and searches as the portal shows them.
+        const string shownSql = "status <> 'Deleted'";
+        var shown = new TenantQuery { HideDeleted = true };
+        await ExpectPlainRowsAsync(catalog, dataSource, shown, "name, id");
+        results.AddRange(
+        [
+            await runner.RunAsync(
+                "first_page_deleted_hidden", CaseKind.Browse,
+                async () => await catalog.BrowseAsync(shown),
+                $"SELECT {Columns} FROM tenants WHERE {shownSql} ORDER BY name, id LIMIT 50 OFFSET 0", null),
+        ]);
+        foreach (var (label, term) in new[] { ("common", CommonFragment), ("mid", MidFragment), ("rare", setup.RareFragment) })
+        {
+            var query = shown with { Search = term };
+            await ExpectPlainRowsAsync(catalog, dataSource, query, "name, id");
+            results.Add(await runner.RunAsync(
+                $"search_{label}_deleted_hidden", CaseKind.Browse,
+                async () => await catalog.BrowseAsync(query),
+                $"SELECT {Columns} FROM tenants WHERE ({searchSql}) AND {shownSql} ORDER BY name, id LIMIT 50 OFFSET 0", Contains(term)));
+        }
+
         foreach (var band in bands)
         {
             foreach (var (suffix, sort, direction, order) in new[]
@@ -104,12 +126,15 @@ public static class BrowseBenchmark
                 ("created_desc", TenantSort.Created, SortDirection.Descending, "created_at DESC, id DESC"),
             })
             {
-                var query = new TenantQuery { Search = band.Term, Sort = sort, Direction = direction };
-                await ExpectPlainRowsAsync(catalog, dataSource, query, order);
-                results.Add(await runner.RunAsync(
-                    $"search_band_{band.Label}_{suffix}", CaseKind.Browse,
-                    async () => await catalog.BrowseAsync(query),
-                    $"SELECT {Columns} FROM tenants WHERE {searchSql} ORDER BY {order} LIMIT 50 OFFSET 0", Contains(band.Term)));
+                foreach (var hidden in new[] { false, true })
+                {
+                    var query = new TenantQuery { Search = band.Term, Sort = sort, Direction = direction, HideDeleted = hidden };
+                    await ExpectPlainRowsAsync(catalog, dataSource, query, order);
+                    results.Add(await runner.RunAsync(
+                        $"search_band_{band.Label}_{suffix}{(hidden ? "_deleted_hidden" : "")}", CaseKind.Browse,
+                        async () => await catalog.BrowseAsync(query),
+                        $"SELECT {Columns} FROM tenants WHERE ({searchSql}){(hidden ? $" AND {shownSql}" : "")} ORDER BY {order} LIMIT 50 OFFSET 0", Contains(band.Term)));
+                }
             }
         }
 
@@ -173,16 +198,20 @@ public static class BrowseBenchmark
     private static async Task ExpectPlainRowsAsync(TenantCatalog catalog, NpgsqlDataSource dataSource, TenantQuery query, string order)
     {
         var reversed = string.Join(", ", order.Split(", ").Select(part => part.EndsWith(" DESC", StringComparison.Ordinal) ? part[..^5] : part + " DESC"));
+        var where = (query.SearchTerm is null ? "true" : "search_text LIKE @p ESCAPE '\\'") + (query.HideDeleted ? " AND status <> 'Deleted'" : "");
         foreach (var (page, sql) in new[]
         {
-            (PageRequest.First, $"SELECT id FROM tenants WHERE search_text LIKE @p ESCAPE '\\' ORDER BY {order} LIMIT @n"),
-            (PageRequest.Last, $"SELECT id FROM (SELECT id, name, created_at FROM tenants WHERE search_text LIKE @p ESCAPE '\\' ORDER BY {reversed} LIMIT @n) last ORDER BY {order}"),
+            (PageRequest.First, $"SELECT id FROM tenants WHERE {where} ORDER BY {order} LIMIT @n"),
+            (PageRequest.Last, $"SELECT id FROM (SELECT id, name, created_at FROM tenants WHERE {where} ORDER BY {reversed} LIMIT @n) last ORDER BY {order}"),
         })
         {
             var ours = (await catalog.BrowseAsync(query with { Page = page })).Items.Select(i => i.Id).ToList();
             var plain = new List<Guid>();
             await using var command = dataSource.CreateCommand(sql);
-            command.Parameters.AddWithValue("p", TenantCatalog.ToContainsPattern(query.SearchTerm!));
+            if (query.SearchTerm is { } term)
+            {
+                command.Parameters.AddWithValue("p", TenantCatalog.ToContainsPattern(term));
+            }
             command.Parameters.AddWithValue("n", query.PageSize);
             command.CommandTimeout = 0;
             await using var reader = await command.ExecuteReaderAsync();
@@ -194,7 +223,7 @@ public static class BrowseBenchmark
             if (!ours.SequenceEqual(plain))
             {
                 throw new InvalidOperationException(
-                    $"'{query.SearchTerm}' sorted by {order}, {page.Kind} page: the catalog's rows differ from the plain query's");
+                    $"'{query.SearchTerm}' sorted by {order}{(query.HideDeleted ? ", deleted hidden" : "")}, {page.Kind} page: the catalog's rows differ from the plain query's");
             }
         }
     }

@@ -1061,6 +1061,16 @@ namespace Tenancy.Core.Data.Migrations.Postgres
 
                     b.HasIndex("Status", "Name", "Id");
 
+                    b.HasIndex(new[] { "CreatedAt", "Id" }, "ix_tenants_created_at_id_not_deleted")
+                        .HasFilter("status <> 'Deleted'");
+
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex(new[] { "CreatedAt", "Id" }, "ix_tenants_created_at_id_not_deleted"), new[] { "SearchText" });
+
+                    b.HasIndex(new[] { "Name", "Id" }, "ix_tenants_name_id_not_deleted")
+                        .HasFilter("status <> 'Deleted'");
+
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex(new[] { "Name", "Id" }, "ix_tenants_name_id_not_deleted"), new[] { "SearchText" });
+
                     b.HasIndex(new[] { "SearchText" }, "ix_tenants_search_text_trgm");
 
                     NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex(new[] { "SearchText" }, "ix_tenants_search_text_trgm"), "gin");
