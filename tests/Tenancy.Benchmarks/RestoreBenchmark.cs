@@ -67,9 +67,12 @@ public static class RestoreBenchmark
     private static async Task<bool> RewindAsync(NpgsqlDataSource dataSource, IDbContextFactory<TenancyDbContext> contexts, int changed)
     {
         var settle = Stopwatch.StartNew();
-        foreach (var table in new[] { "members", "projects", "project_items", "tenant_settings", "tenant_changes" })
+        await using (var db = await contexts.CreateDbContextAsync())
         {
-            await ExecuteAsync(dataSource, $"VACUUM ANALYZE {table}");
+            foreach (var table in ChangeCaptureSql.Tables(db.Model).Select(t => t.Name).Append(TenantChangeConfiguration.TableName))
+            {
+                await ExecuteAsync(dataSource, $"VACUUM ANALYZE {table}");
+            }
         }
 
         Console.WriteLine($"# settled (VACUUM ANALYZE of the tenant tables and the log) in {settle.Elapsed.TotalSeconds:F0} s");
@@ -153,29 +156,25 @@ public static class RestoreBenchmark
         var bulk = new Dictionary<bool, List<double>> { [true] = [], [false] = [] };
         for (var round = 0; round < CaptureRounds; round++)
         {
-            foreach (var capture in round % 2 == 0 ? new[] { true, false } : [false, true])
-            {
-                await ExecuteAsync(dataSource, $"ALTER TABLE project_items {(capture ? "ENABLE" : "DISABLE")} TRIGGER USER");
-                single[capture].Add(await SingleRowAsync(dataSource, tenant, project));
-            }
-
-            foreach (var capture in round % 2 == 0 ? new[] { true, false } : [false, true])
-            {
-                await ExecuteAsync(dataSource, $"ALTER TABLE project_items {(capture ? "ENABLE" : "DISABLE")} TRIGGER USER");
-                singleEf[capture].Add(await SingleRowThroughEfAsync(contexts, tenant, project));
-            }
-
-            foreach (var capture in round % 2 == 0 ? new[] { true, false } : [false, true])
-            {
-                await ExecuteAsync(dataSource, $"ALTER TABLE project_items {(capture ? "ENABLE" : "DISABLE")} TRIGGER USER");
-                bulk[capture].Add(await BulkAsync(dataSource, tenant, project));
-            }
+            await WithAndWithoutAsync(single, round, () => SingleRowAsync(dataSource, tenant, project));
+            await WithAndWithoutAsync(singleEf, round, () => SingleRowThroughEfAsync(contexts, tenant, project));
+            await WithAndWithoutAsync(bulk, round, () => BulkAsync(dataSource, tenant, project));
         }
 
         await ExecuteAsync(dataSource, "ALTER TABLE project_items ENABLE TRIGGER USER");
         Report("single", single, $"{SingleRowTransactions} transactions of one row (insert, update, delete in turn), prepared statements");
         Report("single-ef", singleEf, $"{SingleRowTransactions} transactions of one row (insert, update, delete in turn), each an EF Core SaveChanges of its own context");
         Report("bulk", bulk, $"a {BulkRows:N0}-row UPDATE and a {BulkRows:N0}-row INSERT");
+
+        // Capture on and off back to back, which goes first alternating with the round.
+        async Task WithAndWithoutAsync(Dictionary<bool, List<double>> times, int round, Func<Task<double>> measure)
+        {
+            foreach (var capture in round % 2 == 0 ? new[] { true, false } : [false, true])
+            {
+                await ExecuteAsync(dataSource, $"ALTER TABLE project_items {(capture ? "ENABLE" : "DISABLE")} TRIGGER USER");
+                times[capture].Add(await measure());
+            }
+        }
 
         static void Report(string kind, Dictionary<bool, List<double>> times, string what)
         {

@@ -24,8 +24,13 @@ public static class TenancyDatabase
     /// </summary>
     public static string KeepSessionsBetweenUses(string connectionString)
     {
+        // The keywords as written ("No Reset On Close", "NoResetOnClose"): Npgsql's own builder
+        // cannot tell a value left at its default from one set to it.
+        var written = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString }.Keys
+            .Cast<string>()
+            .Select(keyword => keyword.Replace(" ", "", StringComparison.Ordinal));
         var builder = new NpgsqlConnectionStringBuilder(connectionString);
-        if (!connectionString.Replace(" ", "", StringComparison.Ordinal).Contains("NoResetOnClose", StringComparison.OrdinalIgnoreCase))
+        if (!written.Contains("NoResetOnClose", StringComparer.OrdinalIgnoreCase))
         {
             builder.NoResetOnClose = true;
         }

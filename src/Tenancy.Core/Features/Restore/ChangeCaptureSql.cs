@@ -244,21 +244,29 @@ public static class ChangeCaptureSql
         var t = Quote(table.Name);
         var insertFunction = Quote($"{table.Name}_capture_inserted");
         var oldFunction = Quote($"{table.Name}_capture_changed");
-        string Entries(string op, string transition, bool images) => $"""
-              IF NOT EXISTS (SELECT FROM {transition} OFFSET 1) THEN
-                INSERT INTO tenant_changes ({PostgresLogColumns})
-                SELECT r.tenant_id, now(), '{table.Name}', {op}, 1, {(images ? KeysInImages : $"json_build_array({PostgresKey(table, "r")})")}, {(images ? "json_build_array(to_json(r))" : "NULL")}, x.xid, x.actor
-                FROM {PostgresStatementValues} x, {transition} r
-                WHERE {PostgresRowFreezeCheck("r.tenant_id")};
-              ELSE
-                INSERT INTO tenant_changes ({PostgresLogColumns})
-                SELECT b.tenant_id, now(), '{table.Name}', {op}, count(*), {(images ? KeysInImages : "json_agg(b.logged)")}, {(images ? "json_agg(b.logged)" : "NULL")}, x.xid, x.actor
-                FROM {PostgresStatementValues} x,
-                     (SELECT r.tenant_id, {(images ? "to_json(r)" : PostgresKey(table, "r"))} AS logged, (row_number() OVER ()) / {RowsPerEntry} AS part FROM {transition} r) b
-                GROUP BY b.tenant_id, b.part, x.xid, x.actor
-                HAVING {PostgresRowFreezeCheck("b.tenant_id")};
-              END IF;
-            """;
+        string Entries(string op, string transition, bool images)
+        {
+            // An insert logs its rows' keys; an update or a delete their before-images, which hold the keys.
+            var (oneKey, oneImage) = images ? (KeysInImages, "json_build_array(to_json(r))") : ($"json_build_array({PostgresKey(table, "r")})", "NULL");
+            var logged = images ? "to_json(r)" : PostgresKey(table, "r");
+            var (keys, befores) = images ? (KeysInImages, "json_agg(b.logged)") : ("json_agg(b.logged)", "NULL");
+            return $"""
+                  IF NOT EXISTS (SELECT FROM {transition} OFFSET 1) THEN
+                    INSERT INTO tenant_changes ({PostgresLogColumns})
+                    SELECT r.tenant_id, now(), '{table.Name}', {op}, 1, {oneKey}, {oneImage}, x.xid, x.actor
+                    FROM {PostgresStatementValues} x, {transition} r
+                    WHERE {PostgresRowFreezeCheck("r.tenant_id")};
+                  ELSE
+                    INSERT INTO tenant_changes ({PostgresLogColumns})
+                    SELECT b.tenant_id, now(), '{table.Name}', {op}, count(*), {keys}, {befores}, x.xid, x.actor
+                    FROM {PostgresStatementValues} x,
+                         (SELECT r.tenant_id, {logged} AS logged, (row_number() OVER ()) / {RowsPerEntry} AS part FROM {transition} r) b
+                    GROUP BY b.tenant_id, b.part, x.xid, x.actor
+                    HAVING {PostgresRowFreezeCheck("b.tenant_id")};
+                  END IF;
+                """;
+        }
+
         return $"""
             CREATE OR REPLACE FUNCTION {insertFunction}() RETURNS trigger LANGUAGE plpgsql AS $capture$
             BEGIN

@@ -241,10 +241,11 @@ public sealed class TenantRewind(IDbContextFactory<TenancyDbContext> contextFact
             await ExecuteAsync(db, $"SET LOCAL work_mem = '{WorkMemory}'", tenantId, null, cancellationToken);
         }
 
-        await ExecuteAsync(db, RewindSql.CollectRows(dialect, ChangeCaptureSql.Tables(db.Model)), tenantId, since, cancellationToken);
+        var tables = ParentsFirst(db.Model);
+        await ExecuteAsync(db, RewindSql.CollectRows(dialect, tables), tenantId, since, cancellationToken);
         var counts = new List<TableRewind>();
         var sampled = new Dictionary<string, IReadOnlyList<RewindSample>>();
-        foreach (var table in ParentsFirst(db.Model))
+        foreach (var table in tables)
         {
             TableRewind counted;
             await using (var command = Command(db, RewindSql.Count(table, dialect), tenantId, since))

@@ -1,5 +1,4 @@
 using System.Data.Common;
-using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata;
@@ -7,6 +6,7 @@ using Tenancy.Core.Data;
 using Tenancy.Core.Features.Restore;
 using Tenancy.Core.Features.TenantData;
 using Tenancy.Core.Tests.Infrastructure;
+using static Tenancy.Core.Tests.Features.Restore.RestoreTestData;
 
 namespace Tenancy.Core.Tests.Features.Restore;
 
@@ -151,20 +151,6 @@ public abstract class ChangeCaptureShould(TestDatabase database)
     }
 
     protected static Guid KeyId(TenantChangeRow change) => Guid.Parse(Field(change.RowKey, "id")!);
-
-    /// <summary>A field of a JSON object as text (numbers as written), or null.</summary>
-    protected static string? Field(string? json, string name)
-    {
-        if (json is null)
-        {
-            return null;
-        }
-
-        using var document = JsonDocument.Parse(json);
-        return document.RootElement.TryGetProperty(name, out var value)
-            ? value.ValueKind == JsonValueKind.String ? value.GetString() : value.GetRawText()
-            : null;
-    }
 
     private async Task<HashSet<string>> TriggersOnAsync(TenancyDbContext db, string table)
     {

@@ -7,6 +7,7 @@ using Tenancy.Core.Data;
 using Tenancy.Core.Features.Restore;
 using Tenancy.Core.Features.TenantData;
 using Tenancy.Core.Tests.Infrastructure;
+using static Tenancy.Core.Tests.Features.Restore.RestoreTestData;
 
 namespace Tenancy.Core.Tests.Features.Restore;
 

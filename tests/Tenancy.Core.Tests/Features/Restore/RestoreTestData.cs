@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Globalization;
+using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Tenancy.Core.Data;
 using Tenancy.Core.Features.Plans;
@@ -21,6 +22,20 @@ public sealed class RestoreTestData(TestDatabase database)
 
     public static ProjectItem Item(Project project, string title, long size) =>
         new() { TenantId = project.TenantId, ProjectId = project.Id, Title = title, SizeBytes = size, CreatedAt = Start, UpdatedAt = Start };
+
+    /// <summary>A field of a JSON object (a logged key or row) as text (numbers as written), or null.</summary>
+    public static string? Field(string? json, string name)
+    {
+        if (json is null)
+        {
+            return null;
+        }
+
+        using var document = JsonDocument.Parse(json);
+        return document.RootElement.TryGetProperty(name, out var value)
+            ? value.ValueKind == JsonValueKind.String ? value.GetString() : value.GetRawText()
+            : null;
+    }
 
     /// <summary>A moment strictly between the writes before it and those after it.</summary>
     public static async Task<DateTime> MomentAsync()

@@ -169,9 +169,10 @@ public abstract class TenantRewindShould(TestDatabase database) : IAsyncLifetime
 
         var preview = await Rewind.PreviewAsync(tenant, moment, Cancellation);
 
-        static string? Name(string? row) => row is null ? null : System.Text.Json.JsonDocument.Parse(row).RootElement.GetProperty("name").GetString();
-        static Guid Id(string key) => Guid.Parse(System.Text.Json.JsonDocument.Parse(key).RootElement.GetProperty("id").GetString()!);
-        var samples = preview.Samples["projects"].Select(s => (Id(s.Key), Name(s.Then), Name(s.Now))).OrderBy(s => s.Item2).ToList();
+        var samples = preview.Samples["projects"]
+            .Select(s => (Guid.Parse(RestoreTestData.Field(s.Key, "id")!), RestoreTestData.Field(s.Then, "name"), RestoreTestData.Field(s.Now, "name")))
+            .OrderBy(s => s.Item2)
+            .ToList();
         Assert.Equal(
             new[] { (added.Id, (string?)null, (string?)"added"), (drop.Id, "drop", null), (edit.Id, "edit", "edited") }.OrderBy(s => s.Item2),
             samples);
